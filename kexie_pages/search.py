@@ -1,0 +1,142 @@
+"""Chinese full-text search on top of Wagtail's search framework.
+
+SQLite FTS5's default tokenizer keeps a run of Chinese characters as one
+token, and PostgreSQL's parser does the same, so "小麦" never matches a record
+that says "小麦赤霉病防治". Both sides are therefore segmented here before the
+database sees them:
+
+* indexed text becomes every CJK character, every CJK character pair
+  (bigram) and jieba's search-mode words of three or more characters, space
+  separated: a one- or two-character query matches exactly the records that
+  contain it (what ``icontains`` would return), and longer words keep a token
+  of their own for ranking;
+* the query is cut into words with jieba; a word of one or two characters is
+  looked up directly, a longer word as "the word itself, or all of its
+  bigrams", so a record containing the word is always found even where jieba
+  cut the record's sentence differently.
+
+``ChineseSearchField`` does the indexing side and the backend in
+``kexie_pages.search_backend`` the query side. With OpenSearch/Elasticsearch
+and the IK analyzer, set ``KEXIE_SEARCH_SEGMENT = False`` and let the engine
+segment (see README).
+"""
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+
+import jieba
+from django.conf import settings
+from django.db.models import Model
+from django.utils.encoding import force_str
+from modelsearch import index
+from modelsearch.query import And, Not, Or, PlainText, SearchQuery
+
+jieba.setLogLevel(logging.WARNING)
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN_RE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>[^\W_{CJK}]+)")
+
+
+def segmentation_enabled() -> bool:
+    """Whether text is segmented here (False when the engine has a Chinese analyzer)."""
+    return getattr(settings, "KEXIE_SEARCH_SEGMENT", True)
+
+
+def _bigrams(run: str) -> list[str]:
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_tokens(text: str) -> Iterator[str]:
+    """Yield the tokens stored in the search index for ``text``."""
+    for match in _TOKEN_RE.finditer(text):
+        run = match.group("cjk")
+        if run is None:
+            yield match.group("word").lower()
+            continue
+        yield from run
+        yield from _bigrams(run)
+        yield from (w for w in jieba.cut_for_search(run) if len(w) > 2)
+
+
+def index_text(text: str) -> str:
+    """Return ``text`` as the space-separated tokens the index stores."""
+    return " ".join(index_tokens(text))
+
+
+class Term(PlainText):
+    """One already-segmented token; the backend passes it through untouched."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(token, operator="and")
+
+
+def _word_query(word: str) -> SearchQuery:
+    if len(word) <= 2:
+        return Term(word)
+    # Every record containing the word contains all its bigrams; the word's
+    # own token (present where jieba cut the record the same way) ranks first.
+    return Or([Term(word), And([Term(b) for b in _bigrams(word)])])
+
+
+def _combine(queries: list[SearchQuery], operator: str) -> SearchQuery | None:
+    if not queries:
+        return None
+    if len(queries) == 1:
+        return queries[0]
+    return And(queries) if operator == "and" else Or(queries)
+
+
+def query_for_text(text: str, operator: str = "and") -> SearchQuery | None:
+    """Turn a user's query string into a segmented search query.
+
+    Words typed together without a space must all match; space-separated
+    parts are combined with ``operator``. Returns None when the text holds no
+    searchable word (only punctuation, say).
+    """
+    parts = []
+    for chunk in text.split():
+        words: list[SearchQuery] = []
+        for match in _TOKEN_RE.finditer(chunk):
+            run = match.group("cjk")
+            if run is None:
+                words.append(Term(match.group("word").lower()))
+            else:
+                words.extend(_word_query(w) for w in jieba.cut(run) if w.strip())
+        if query := _combine(words, "and"):
+            parts.append(query)
+    return _combine(parts, operator.lower())
+
+
+def segment_query(query: SearchQuery) -> SearchQuery:
+    """Rewrite every plain-text leaf of ``query`` into segmented terms."""
+    if isinstance(query, Term) or not segmentation_enabled():
+        return query
+    if isinstance(query, PlainText):
+        return query_for_text(query.query_string, query.operator) or query
+    if isinstance(query, (And, Or)):
+        return type(query)([segment_query(q) for q in query.subqueries])
+    if isinstance(query, Not):
+        return Not(segment_query(query.subquery))
+    return query
+
+
+def _flatten(value: object) -> Iterable[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _flatten(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _flatten(v)]
+    return [force_str(value)]
+
+
+class ChineseSearchField(index.SearchField):
+    """A ``SearchField`` whose text is segmented for Chinese before indexing."""
+
+    def get_value(self, obj: Model) -> str | None:
+        value = super().get_value(obj)
+        text = " ".join(_flatten(value))
+        return index_text(text) if segmentation_enabled() else text

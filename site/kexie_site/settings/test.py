@@ -1,0 +1,13 @@
+"""Settings for the test suite: SQLite by default, PostgreSQL with DATABASE_URL."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="kexie-test-media-")
+WAGTAILADMIN_BASE_URL = "http://testserver"

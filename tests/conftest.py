@@ -1,0 +1,71 @@
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from wagtail.models import Page, Site
+
+from kexie_pages.models import HomePage, NewsIndexPage, NewsPage
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip browser tests where Chromium is missing, unless CI demands them."""
+    if shutil.which(CHROMIUM):
+        return
+    e2e = [item for item in items if "e2e" in item.keywords]
+    if not e2e:
+        return
+    if os.environ.get("KEXIE_REQUIRE_BROWSER"):
+        raise pytest.UsageError(
+            f"KEXIE_REQUIRE_BROWSER is set but {CHROMIUM} is missing"
+        )
+    print(f"\nNOTICE: {CHROMIUM} not found: skipping {len(e2e)} browser (e2e) tests.")
+    skip = pytest.mark.skip(
+        reason=f"{CHROMIUM} not installed (apt-get install chromium)"
+    )
+    for item in e2e:
+        item.add_marker(skip)
+
+
+@pytest.fixture
+def home(db) -> HomePage:
+    """A HomePage as the default site's root, as the demo loader sets it up."""
+    root = Page.get_first_root_node()
+    home = root.add_child(
+        instance=HomePage(title="科技助力精准扶贫", slug="kexie-home")
+    )
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+    )
+    return home
+
+
+@pytest.fixture
+def news_index(home) -> NewsIndexPage:
+    return home.add_child(
+        instance=NewsIndexPage(title="工作动态", slug="news", show_in_menus=True)
+    )
+
+
+@pytest.fixture
+def news_corpus() -> list[dict]:
+    """Realistic news articles about the programme (the demo's own text)."""
+    return json.loads((FIXTURES / "news.json").read_text(encoding="utf-8"))
+
+
+def add_news(parent: NewsIndexPage, number: int, article: dict, **extra) -> NewsPage:
+    """Add one news article under ``parent`` with plain-text fields only."""
+    return parent.add_child(
+        instance=NewsPage(
+            title=article["title"],
+            slug=f"article-{number}",
+            date=article["date"],
+            intro=article["intro"] + "".join(article["paragraphs"]),
+            **extra,
+        )
+    )
