@@ -16,6 +16,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent  # site/
 REPO_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("KEXIE_VAR_DIR", REPO_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
     "kexie_pages",

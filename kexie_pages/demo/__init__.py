@@ -1,0 +1,16 @@
+"""Demo content, one module per section; ``load_demo_data`` runs them in order.
+
+A section adds its loader to ``LOADERS``: a function taking the home page and
+the fixtures folder, returning a line that says what it loaded.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from wagtail.models import Page
+
+from . import news
+
+LOADERS: list[Callable[[Page, Path], str]] = [
+    news.load,
+]
