@@ -1,0 +1,1 @@
+"""Business logic that spans models: writes (one module per feature)."""
