@@ -7,3 +7,8 @@ class KexiePagesConfig(AppConfig):
     label = "kexie_pages"
     verbose_name = _("Science and technology poverty alleviation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .api.directories import register_routers
+
+        register_routers()

@@ -84,7 +84,9 @@ class DirectoryResource(resources.ModelResource):
     def key_headers(cls) -> list[str]:
         """The headers of the natural-key columns."""
         resource = cls()
-        return [resource.fields[name].column_name for name in cls._meta.import_id_fields]
+        return [
+            resource.fields[name].column_name for name in cls._meta.import_id_fields
+        ]
 
 
 class ExpertResource(DirectoryResource):
@@ -138,7 +140,9 @@ class AchievementResource(DirectoryResource):
         m2m_add=False,
     )
     summary = _text("summary", "成果简介")
-    expert = fields.Field(attribute="expert", column_name="联系专家", widget=ExpertWidget())
+    expert = fields.Field(
+        attribute="expert", column_name="联系专家", widget=ExpertWidget()
+    )
     year = fields.Field(
         attribute="year", column_name="年份", widget=WholeNumberWidget(maximum=2100)
     )
@@ -165,7 +169,9 @@ class AchievementResource(DirectoryResource):
 
 class AssociationResource(DirectoryResource):
     name = _text("name", "名称")
-    county = fields.Field(attribute="county", column_name="所在区县", widget=CountyWidget())
+    county = fields.Field(
+        attribute="county", column_name="所在区县", widget=CountyWidget()
+    )
     township = _text("township", "所在乡镇")
     leader = _text("leader", "负责人")
     member_count = fields.Field(
@@ -205,7 +211,9 @@ class AssociationResource(DirectoryResource):
 
 class DemonstrationBaseResource(DirectoryResource):
     name = _text("name", "基地名称")
-    county = fields.Field(attribute="county", column_name="所在区县", widget=CountyWidget())
+    county = fields.Field(
+        attribute="county", column_name="所在区县", widget=CountyWidget()
+    )
     address = _text("address", "地址")
     level = _text("level", "级别")
     categories = _categories()
@@ -235,7 +243,9 @@ class DemonstrationBaseResource(DirectoryResource):
 
 class TechLeaderResource(DirectoryResource):
     name = _text("name", "姓名")
-    county = fields.Field(attribute="county", column_name="所在区县", widget=CountyWidget())
+    county = fields.Field(
+        attribute="county", column_name="所在区县", widget=CountyWidget()
+    )
     township = _text("township", "所在乡镇")
     village = _text("village", "所在村")
     categories = _categories()

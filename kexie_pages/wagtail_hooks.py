@@ -1,7 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail_modeladmin.options import modeladmin_register
 
+from .directory_admin import ThinkTankAdminGroup
 from .models import County, IndustryCategory
 
 
@@ -29,3 +31,6 @@ class TaxonomyViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyViewSetGroup)
+
+
+modeladmin_register(ThinkTankAdminGroup)

@@ -281,9 +281,7 @@ class ExpertWidget(_LookupMixin, widgets.ForeignKeyWidget):
         table: dict[str, object] = {}
         for expert in self.model.objects.only("id", "name", "employer"):
             table[f"{expert.name}（{expert.employer}）"] = expert
-            table[expert.name] = (
-                self.AMBIGUOUS if expert.name in table else expert
-            )
+            table[expert.name] = self.AMBIGUOUS if expert.name in table else expert
         return table
 
     def unknown_message(self, text: str) -> str:

@@ -337,7 +337,10 @@ class ThinkTankPage(Page):
     )
     intro = models.TextField(_("introduction"), max_length=500, blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("directory"), FieldPanel("intro")]
+    content_panels = Page.content_panels + [
+        FieldPanel("directory"),
+        FieldPanel("intro"),
+    ]
     search_fields = Page.search_fields + [
         ChineseSearchField("title", boost=2),
         ChineseSearchField("intro"),
@@ -363,7 +366,5 @@ class ThinkTankPage(Page):
         context["entries"] = Paginator(entries, 20).get_page(request.GET.get("page"))
         context["counties"] = County.objects.all()
         context["categories"] = IndustryCategory.objects.all()
-        context["template_name"] = (
-            f"kexie_pages/includes/think_tank_{self.directory.replace('-', '_')}.html"
-        )
+        context["sections"] = self.get_children().live().public()
         return context

@@ -84,7 +84,10 @@ class RowResult:
     instance: DirectoryEntry | None = field(default=None, repr=False)
 
     def error_lines(self) -> list[str]:
-        return [format_error(self.number, column, msg) for column, msg in self.errors.items()]
+        return [
+            format_error(self.number, column, msg)
+            for column, msg in self.errors.items()
+        ]
 
 
 @dataclass
@@ -262,7 +265,9 @@ def check_workbook(content: bytes, *, row_cap: int, column_cap: int = 200) -> No
                     tail = data[-200:]
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
             raise DirectoryImportError(
-                gettext("The file is damaged: it cannot be opened as an Excel workbook.")
+                gettext(
+                    "The file is damaged: it cannot be opened as an Excel workbook."
+                )
             ) from None
 
 
@@ -389,7 +394,9 @@ def check_headers(raw: list, resource: DirectoryResource) -> tuple[list[str], bo
         )
     if problems:
         problems.append(
-            gettext("The columns must be: %(headers)s. Download the template to start from.")
+            gettext(
+                "The columns must be: %(headers)s. Download the template to start from."
+            )
             % {"headers": "、".join(expected)}
         )
         raise DirectoryImportError(*problems)
@@ -429,7 +436,9 @@ def _clean_row(
             row.errors[column] = " ".join(error.messages)
 
 
-def _existing(model: type[DirectoryEntry], keys: list[tuple]) -> dict[tuple, DirectoryEntry]:
+def _existing(
+    model: type[DirectoryEntry], keys: list[tuple]
+) -> dict[tuple, DirectoryEntry]:
     """The saved entries with these natural keys, by key, one query per batch."""
     key_fields = model.natural_key_fields
     found = {}
@@ -524,7 +533,9 @@ def directory_import(
         if progress and len(rows) % BATCH_SIZE == 0:
             progress(len(rows), 0)
     if not rows:
-        raise DirectoryImportError(gettext("The file has a header row but no data rows."))
+        raise DirectoryImportError(
+            gettext("The file has a header row but no data rows.")
+        )
 
     _match_rows(model, rows, resource)
     result = ImportResult(directory=directory, headers=headers, rows=rows)
@@ -586,7 +597,9 @@ def _match_rows(
         row.status = "update" if changed else "unchanged"
 
 
-def _apply(model: type[DirectoryEntry], rows: list[RowResult], progress: Progress | None) -> None:
+def _apply(
+    model: type[DirectoryEntry], rows: list[RowResult], progress: Progress | None
+) -> None:
     now = timezone.now()
     new_objects = []
     changed_objects = []
@@ -644,12 +657,16 @@ def _apply(model: type[DirectoryEntry], rows: list[RowResult], progress: Progres
 def directory_queryset(directory: str) -> models.QuerySet:
     """All of a directory's entries, with what export needs fetched up front."""
     model = DIRECTORIES[directory]
-    queryset = model.objects.all().prefetch_related(*[f.name for f in _m2m_fields(model)])
+    queryset = model.objects.all().prefetch_related(
+        *[f.name for f in _m2m_fields(model)]
+    )
     related = [f.name for f in model._meta.fields if f.is_relation]
     return queryset.select_related(*related)
 
 
-def directory_rows(*, directory: str, queryset: models.QuerySet | None = None) -> tuple[list[str], list[list[str]]]:
+def directory_rows(
+    *, directory: str, queryset: models.QuerySet | None = None
+) -> tuple[list[str], list[list[str]]]:
     """The directory's headers and its entries as rows of formula-safe text."""
     resource = resource_for(directory)
     if queryset is None:
@@ -677,11 +694,14 @@ def directory_export(
         data = [dict(zip(headers, row, strict=True)) for row in rows]
         return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
     raise DirectoryImportError(
-        gettext("Unknown format “%(format)s”; use xlsx, csv or json.") % {"format": file_format}
+        gettext("Unknown format “%(format)s”; use xlsx, csv or json.")
+        % {"format": file_format}
     )
 
 
-def _workbook_bytes(headers: list[str], rows: Iterable[list[str]], *, title: str = "") -> bytes:
+def _workbook_bytes(
+    headers: list[str], rows: Iterable[list[str]], *, title: str = ""
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -710,7 +730,15 @@ def directory_template(*, directory: str) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from ..models import County, IndustryCategory
-    from ..widgets import NO, YES, CategoriesWidget, CountiesWidget, CountyWidget, GenderWidget, YesNoWidget
+    from ..widgets import (
+        NO,
+        YES,
+        CategoriesWidget,
+        CountiesWidget,
+        CountyWidget,
+        GenderWidget,
+        YesNoWidget,
+    )
 
     resource = resource_for(directory)
     workbook = Workbook()
@@ -732,7 +760,9 @@ def directory_template(*, directory: str) -> bytes:
         letter = get_column_letter(index)
         cell = sheet.cell(row=1, column=index, value=resource_field.column_name)
         cell.font = Font(bold=True)
-        sheet.column_dimensions[letter].width = max(12, 3 * len(resource_field.column_name))
+        sheet.column_dimensions[letter].width = max(
+            12, 3 * len(resource_field.column_name)
+        )
         widget = resource_field.widget
         several = isinstance(widget, CountiesWidget | CategoriesWidget)
         if isinstance(widget, CountyWidget):
@@ -748,7 +778,10 @@ def directory_template(*, directory: str) -> bytes:
         # Several values go in one cell (扶沟县、西华县): the list helps but
         # must not refuse what it does not contain.
         validation = DataValidation(
-            type="list", formula1=formula, allow_blank=True, showErrorMessage=not several
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=not several,
         )
         validation.add(f"{letter}2:{letter}5000")
         sheet.add_data_validation(validation)

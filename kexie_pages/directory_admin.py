@@ -1,0 +1,441 @@
+"""The think-tank directories in the Wagtail admin (wagtail-modeladmin).
+
+One menu group, 智库, with a list for each directory: Chinese search, filters
+by county, industry category and public flag, inspect views, export of the
+filtered list, and the import flow: upload → dry-run preview of every row →
+confirm. ``wagtail_hooks`` registers the group.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import re_path
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from wagtail.admin.auth import require_admin_access
+from wagtail_modeladmin.helpers.search import BaseSearchHandler
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import IndexView
+
+from .models.directories import (
+    Achievement,
+    Association,
+    DemonstrationBase,
+    Expert,
+    TechLeader,
+    directory_name,
+)
+from .selectors.directories import directory_search
+from .services.directories import (
+    DirectoryImportError,
+    ImportResult,
+    directory_export,
+    directory_import,
+    directory_template,
+    failed_rows_workbook,
+    max_upload_bytes,
+    pending_upload_delete,
+    pending_upload_read,
+    pending_upload_save,
+)
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+#: Rows shown in the preview besides every error row; the counts cover all.
+PREVIEW_ROWS = 200
+
+
+class DirectoryUploadForm(forms.Form):
+    """The file to import; its size is checked before anything reads it."""
+
+    file = forms.FileField(label=gettext_lazy("File (XLSX, CSV or JSON)"))
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Detect automatically")),
+            ("xlsx", "XLSX"),
+            ("csv", "CSV"),
+            ("json", "JSON"),
+        ],
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; at most %(cap)s MB can be imported.")
+                % {
+                    "size": round(upload.size / 1048576, 1),
+                    "cap": max_upload_bytes() // 1048576,
+                }
+            )
+        return upload
+
+
+class ChineseSearchHandler(BaseSearchHandler):
+    """Searches the list with the Chinese-aware search backend, keeping its filters."""
+
+    def search_queryset(self, queryset, search_term, **kwargs):
+        return directory_search(queryset=queryset, query=search_term)
+
+    @property
+    def show_search_form(self):
+        return True
+
+
+class DirectoryIndexView(IndexView):
+    """The list, exporting in the import format (XLSX, CSV or JSON) what it shows."""
+
+    FORMATS = ("xlsx", "csv", "json")
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        directory = self.model_admin.directory
+        queryset = queryset.prefetch_related(
+            *[f.name for f in self.model._meta.many_to_many]
+        )
+        content = directory_export(
+            directory=directory, file_format=spreadsheet_format, queryset=queryset
+        )
+        response = HttpResponse(content, content_type=CONTENT_TYPES[spreadsheet_format])
+        response["Content-Disposition"] = (
+            f'attachment; filename="{directory}.{spreadsheet_format}"'
+        )
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop(self.EXPORT_VAR, None)
+        params.pop(self.PAGE_VAR, None)
+        context["export_links"] = [
+            (fmt.upper(), f"?{params.urlencode()}&export={fmt}".replace("?&", "?"))
+            for fmt in self.FORMATS
+        ]
+        context["user_can_import"] = self.model_admin.user_can_import(self.request.user)
+        context["import_url"] = self.url_helper.get_action_url("import")
+        context["template_url"] = self.url_helper.get_action_url("template")
+        return context
+
+
+class DirectoryModelAdmin(ModelAdmin):
+    """What the five directory admins share; subclasses set ``model`` and the lists."""
+
+    inspect_view_enabled = True
+    index_view_class = DirectoryIndexView
+    index_template_name = "kexie_pages/admin/directory_index.html"
+    search_handler_class = ChineseSearchHandler
+    search_fields = ("name",)  # any value: ChineseSearchHandler uses the index
+    list_per_page = 50
+    add_to_admin_menu = False
+
+    @property
+    def directory(self) -> str:
+        return directory_name(self.model)
+
+    def user_can_import(self, user) -> bool:
+        """Importing adds and changes entries, so it needs both permissions."""
+        helper = self.permission_helper
+        return helper.user_has_specific_permission(
+            user, helper.get_perm_codename("add")
+        ) and helper.user_has_specific_permission(
+            user, helper.get_perm_codename("change")
+        )
+
+    def get_admin_urls_for_registration(self):
+        urls = super().get_admin_urls_for_registration()
+        views = {
+            "import": DirectoryImportView,
+            "confirm": DirectoryConfirmView,
+            "failed": DirectoryFailedRowsView,
+            "template": DirectoryTemplateView,
+        }
+        return urls + tuple(
+            re_path(
+                self.url_helper.get_action_url_pattern(action),
+                view.as_view(model_admin=self),
+                name=self.url_helper.get_action_url_name(action),
+            )
+            for action, view in views.items()
+        )
+
+
+class ExpertAdmin(DirectoryModelAdmin):
+    model = Expert
+    menu_icon = "user"
+    list_display = ("name", "employer", "title", "speciality", "is_public")
+    list_filter = ("counties", "categories", "is_public", "gender")
+    inspect_view_fields_exclude = ("name_pinyin",)
+
+
+class AchievementAdmin(DirectoryModelAdmin):
+    model = Achievement
+    menu_icon = "doc-full"
+    list_display = ("title", "organisation", "maturity", "year", "is_public")
+    list_filter = ("counties", "categories", "is_public", "year")
+    list_select_related = ("expert",)
+
+
+class AssociationAdmin(DirectoryModelAdmin):
+    model = Association
+    menu_icon = "group"
+    list_display = (
+        "name",
+        "county",
+        "township",
+        "member_count",
+        "is_advanced",
+        "is_public",
+    )
+    list_filter = ("county", "categories", "is_public", "is_advanced")
+    list_select_related = ("county",)
+
+
+class DemonstrationBaseAdmin(DirectoryModelAdmin):
+    model = DemonstrationBase
+    menu_icon = "home"
+    list_display = ("name", "county", "level", "manager", "is_public")
+    list_filter = ("county", "categories", "is_public", "level")
+    list_select_related = ("county",)
+
+
+class TechLeaderAdmin(DirectoryModelAdmin):
+    model = TechLeader
+    menu_icon = "pick"
+    list_display = (
+        "name",
+        "county",
+        "township",
+        "village",
+        "households_helped",
+        "is_public",
+    )
+    list_filter = ("county", "categories", "is_public")
+    list_select_related = ("county",)
+
+
+class ThinkTankAdminGroup(ModelAdminGroup):
+    menu_label = gettext_lazy("Think tank")
+    menu_icon = "group"
+    menu_order = 250
+    items = (
+        ExpertAdmin,
+        AchievementAdmin,
+        AssociationAdmin,
+        DemonstrationBaseAdmin,
+        TechLeaderAdmin,
+    )
+
+
+# --------------------------------------------------------------------------
+# Import views
+
+
+@method_decorator(require_admin_access, name="dispatch")
+class DirectoryActionView(View):
+    """Base of the import views: the directory's model admin and its permission check."""
+
+    model_admin: DirectoryModelAdmin = None
+    permission = "import"
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.permission == "import" and not self.model_admin.user_can_import(
+            request.user
+        ):
+            raise PermissionDenied
+        if (
+            self.permission == "list"
+            and not self.model_admin.permission_helper.user_can_list(request.user)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def directory(self) -> str:
+        return self.model_admin.directory
+
+    def url(self, action: str) -> str:
+        return self.model_admin.url_helper.get_action_url(action)
+
+    def session_key(self, token: str) -> str:
+        return f"kexie_import_{token}"
+
+    def render(self, request, template: str, **context) -> TemplateResponse:
+        opts = self.model_admin.model._meta
+        context.update(
+            {
+                "view": self,
+                "model_admin": self.model_admin,
+                "verbose_name_plural": opts.verbose_name_plural,
+                "index_url": self.url("index"),
+                "import_url": self.url("import"),
+                "template_url": self.url("template"),
+                "confirm_url": self.url("confirm"),
+                "failed_url": self.url("failed"),
+                "max_mb": max_upload_bytes() // (1024 * 1024),
+            }
+        )
+        return TemplateResponse(request, template, context)
+
+    def render_preview(self, request, token: str, filename: str, result: ImportResult):
+        errors_first = result.error_rows + [r for r in result.rows if not r.errors]
+        return self.render(
+            request,
+            "kexie_pages/admin/directory_import_preview.html",
+            token=token,
+            filename=filename,
+            result=result,
+            counts=result.counts,
+            shown_rows=errors_first[: max(PREVIEW_ROWS, len(result.error_rows))],
+            hidden_count=max(
+                0, len(result.rows) - max(PREVIEW_ROWS, len(result.error_rows))
+            ),
+        )
+
+    def pending(self, request, token: str) -> dict | None:
+        info = request.session.get(self.session_key(token))
+        if not info or info.get("directory") != self.directory:
+            return None
+        return info
+
+
+class DirectoryImportView(DirectoryActionView):
+    """Upload a file and see the dry run of every row."""
+
+    def get(self, request):
+        return self.render(
+            request,
+            "kexie_pages/admin/directory_import.html",
+            form=DirectoryUploadForm(),
+        )
+
+    def post(self, request):
+        form = DirectoryUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(
+                request, "kexie_pages/admin/directory_import.html", form=form
+            )
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            result = directory_import(
+                directory=self.directory,
+                content=content,
+                filename=upload.name,
+                file_format=form.cleaned_data["format"] or None,
+                dry_run=True,
+            )
+        except DirectoryImportError as error:
+            for message in error.messages:
+                form.add_error("file", message)
+            return self.render(
+                request, "kexie_pages/admin/directory_import.html", form=form
+            )
+        token = pending_upload_save(content=content)
+        request.session[self.session_key(token)] = {
+            "directory": self.directory,
+            "filename": upload.name,
+            "format": form.cleaned_data["format"],
+        }
+        return self.render_preview(request, token, upload.name, result)
+
+
+class DirectoryConfirmView(DirectoryActionView):
+    """Apply a previewed upload, or cancel it; either way the kept file is deleted."""
+
+    def post(self, request):
+        token = request.POST.get("token", "")
+        info = self.pending(request, token)
+        try:
+            if info is None:
+                raise DirectoryImportError(
+                    _(
+                        "The uploaded file is no longer available: please upload it again."
+                    )
+                )
+            if "cancel" in request.POST:
+                pending_upload_delete(token=token)
+                request.session.pop(self.session_key(token), None)
+                messages.info(request, _("Import cancelled; nothing was written."))
+                return redirect(self.url("index"))
+            content = pending_upload_read(token=token)
+            result = directory_import(
+                directory=self.directory,
+                content=content,
+                filename=info["filename"],
+                file_format=info["format"] or None,
+                dry_run=False,
+            )
+        except DirectoryImportError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(self.url("import"))
+        if not result.applied:
+            # The data changed since the preview (a county was deleted, say).
+            return self.render_preview(request, token, info["filename"], result)
+        pending_upload_delete(token=token)
+        request.session.pop(self.session_key(token), None)
+        counts = result.counts
+        messages.success(
+            request,
+            _("Imported: %(new)s new, %(update)s updated, %(unchanged)s unchanged.")
+            % {key: counts.get(key, 0) for key in ("new", "update", "unchanged")},
+        )
+        return redirect(self.url("index"))
+
+
+class DirectoryFailedRowsView(DirectoryActionView):
+    """The failed rows of a pending upload as an annotated XLSX."""
+
+    def get(self, request):
+        token = request.GET.get("token", "")
+        info = self.pending(request, token)
+        try:
+            if info is None:
+                raise DirectoryImportError(
+                    _(
+                        "The uploaded file is no longer available: please upload it again."
+                    )
+                )
+            result = directory_import(
+                directory=self.directory,
+                content=pending_upload_read(token=token),
+                filename=info["filename"],
+                file_format=info["format"] or None,
+                dry_run=True,
+            )
+        except DirectoryImportError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(self.url("import"))
+        response = HttpResponse(
+            failed_rows_workbook(result), content_type=CONTENT_TYPES["xlsx"]
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.directory}-errors.xlsx"'
+        )
+        return response
+
+
+class DirectoryTemplateView(DirectoryActionView):
+    """A blank XLSX with the directory's columns and the live taxonomy as dropdowns."""
+
+    permission = "list"
+
+    def get(self, request):
+        response = HttpResponse(
+            directory_template(directory=self.directory),
+            content_type=CONTENT_TYPES["xlsx"],
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.directory}-template.xlsx"'
+        )
+        return response
