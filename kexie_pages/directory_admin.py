@@ -8,6 +8,7 @@ confirm. ``wagtail_hooks`` registers the group.
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.filters import RelatedFieldListFilter
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -79,6 +80,21 @@ class DirectoryUploadForm(forms.Form):
                 }
             )
         return upload
+
+
+class TaxonomyListFilter(RelatedFieldListFilter):
+    """Filter by county or category without Django's admin site, which Wagtail lacks.
+
+    Django's filter asks the ``django.contrib.admin`` site for the related model's
+    ordering; the taxonomy models' own ``Meta.ordering`` applies instead.
+    """
+
+    def field_admin_ordering(self, field, request, model_admin):
+        return ()
+
+
+def _taxonomy(name: str) -> tuple:
+    return (name, TaxonomyListFilter)
 
 
 class ChineseSearchHandler(BaseSearchHandler):
@@ -160,7 +176,7 @@ class DirectoryModelAdmin(ModelAdmin):
         }
         return urls + tuple(
             re_path(
-                self.url_helper.get_action_url_pattern(action),
+                rf"^{self.url_helper.base_url_path}/{action}/$",
                 view.as_view(model_admin=self),
                 name=self.url_helper.get_action_url_name(action),
             )
@@ -172,7 +188,12 @@ class ExpertAdmin(DirectoryModelAdmin):
     model = Expert
     menu_icon = "user"
     list_display = ("name", "employer", "title", "speciality", "is_public")
-    list_filter = ("counties", "categories", "is_public", "gender")
+    list_filter = (
+        _taxonomy("counties"),
+        _taxonomy("categories"),
+        "is_public",
+        "gender",
+    )
     inspect_view_fields_exclude = ("name_pinyin",)
 
 
@@ -180,7 +201,7 @@ class AchievementAdmin(DirectoryModelAdmin):
     model = Achievement
     menu_icon = "doc-full"
     list_display = ("title", "organisation", "maturity", "year", "is_public")
-    list_filter = ("counties", "categories", "is_public", "year")
+    list_filter = (_taxonomy("counties"), _taxonomy("categories"), "is_public", "year")
     list_select_related = ("expert",)
 
 
@@ -195,7 +216,12 @@ class AssociationAdmin(DirectoryModelAdmin):
         "is_advanced",
         "is_public",
     )
-    list_filter = ("county", "categories", "is_public", "is_advanced")
+    list_filter = (
+        _taxonomy("county"),
+        _taxonomy("categories"),
+        "is_public",
+        "is_advanced",
+    )
     list_select_related = ("county",)
 
 
@@ -203,7 +229,7 @@ class DemonstrationBaseAdmin(DirectoryModelAdmin):
     model = DemonstrationBase
     menu_icon = "home"
     list_display = ("name", "county", "level", "manager", "is_public")
-    list_filter = ("county", "categories", "is_public", "level")
+    list_filter = (_taxonomy("county"), _taxonomy("categories"), "is_public", "level")
     list_select_related = ("county",)
 
 
@@ -218,7 +244,7 @@ class TechLeaderAdmin(DirectoryModelAdmin):
         "households_helped",
         "is_public",
     )
-    list_filter = ("county", "categories", "is_public")
+    list_filter = (_taxonomy("county"), _taxonomy("categories"), "is_public")
     list_select_related = ("county",)
 
 
@@ -287,6 +313,17 @@ class DirectoryActionView(View):
 
     def render_preview(self, request, token: str, filename: str, result: ImportResult):
         errors_first = result.error_rows + [r for r in result.rows if not r.errors]
+        limit = max(PREVIEW_ROWS, len(result.error_rows))
+        shown = [
+            (
+                row,
+                [
+                    (cell, row.errors.get(header, ""))
+                    for header, cell in zip(result.headers, row.cells, strict=False)
+                ],
+            )
+            for row in errors_first[:limit]
+        ]
         return self.render(
             request,
             "kexie_pages/admin/directory_import_preview.html",
@@ -294,10 +331,8 @@ class DirectoryActionView(View):
             filename=filename,
             result=result,
             counts=result.counts,
-            shown_rows=errors_first[: max(PREVIEW_ROWS, len(result.error_rows))],
-            hidden_count=max(
-                0, len(result.rows) - max(PREVIEW_ROWS, len(result.error_rows))
-            ),
+            shown_rows=shown,
+            hidden_count=max(0, len(result.rows) - limit),
         )
 
     def pending(self, request, token: str) -> dict | None:

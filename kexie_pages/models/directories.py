@@ -78,15 +78,15 @@ class DirectoryEntry(index.Indexed, models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
     def natural_key(self) -> tuple:
         return tuple(getattr(self, name) for name in self.natural_key_fields)
 
     def fill_derived_fields(self) -> None:
         """Compute stored fields that follow from others; bulk imports call this too."""
-
-    def save(self, *args, **kwargs):
-        self.fill_derived_fields()
-        super().save(*args, **kwargs)
 
     @property
     def masked_phone(self) -> str:

@@ -451,7 +451,7 @@ def _existing(
 
 
 def _m2m_fields(model: type[DirectoryEntry]) -> list[models.ManyToManyField]:
-    return [f for f in model._meta.many_to_many]
+    return list(model._meta.many_to_many)
 
 
 def _existing_related(
