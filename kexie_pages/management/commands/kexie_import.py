@@ -67,9 +67,13 @@ class Command(BaseCommand):
             "%(new)s new, %(update)s updated, %(unchanged)s unchanged, %(error)s with errors."
         ) % {key: counts.get(key, 0) for key in ("new", "update", "unchanged", "error")}
         if result.has_errors:
-            raise CommandError(summary + " " + _("Nothing was imported."))
+            raise CommandError(
+                _("%(summary)s Nothing was imported.") % {"summary": summary}
+            )
         if dry_run:
-            self.stdout.write(summary + " " + _("Dry run: nothing was written."))
+            self.stdout.write(
+                _("%(summary)s Dry run: nothing was written.") % {"summary": summary}
+            )
         else:
             self.stdout.write(self.style.SUCCESS(summary))
 
