@@ -1,3 +1,4 @@
+# ruff: noqa: S603 - runs manage.py with fixed arguments
 """``kexie_import`` and ``kexie_export``: exit codes, reports, nothing written on error."""
 
 import json
@@ -99,13 +100,13 @@ def test_exit_codes_from_the_shell(tmp_path):
         [sys.executable, str(REPO / "site" / "manage.py"), "migrate", "-v0"],
         env=env,
         check=True,
-    )  # noqa: S603
+    )
     ok = subprocess.run(
         [*command, str(good), "--dry-run"], env=env, capture_output=True, text=True
-    )  # noqa: S603
+    )
     assert ok.returncode == 0, ok.stderr
     failed = subprocess.run(
         [*command, str(bad)], env=env, capture_output=True, text=True
-    )  # noqa: S603
+    )
     assert failed.returncode == 1
     assert "第 4 行「联系电话」" in failed.stderr
