@@ -2,7 +2,7 @@
 
 import pytest
 
-from kexie_pages.models import Expert, ThinkTankPage, TechLeader
+from kexie_pages.models import Expert, TechLeader, ThinkTankPage
 from kexie_pages.models.directories import mask_phone
 from kexie_pages.services.directories import directory_import
 
