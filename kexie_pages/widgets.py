@@ -195,6 +195,24 @@ class _LookupMixin:
         raise NotImplementedError
 
 
+def _county_table(model) -> dict[str, object]:
+    """Counties by code, by name and by name without 县/市/区 (扶沟 for 扶沟县)."""
+    table = {}
+    for county in model.objects.all():
+        table[county.code] = county
+        table[county.name] = county
+        short = re.sub(r"(县|市|区)$", "", county.name)
+        if len(short) >= 2:
+            table.setdefault(short, county)
+    return table
+
+
+def _unknown_county(text: str) -> str:
+    return gettext(
+        "Unknown county “%(value)s”: use a county name or its six-digit code."
+    ) % {"value": text[:30]}
+
+
 class CountyWidget(_LookupMixin, widgets.ForeignKeyWidget):
     """A county by its name (扶沟县, or 扶沟) or its six-digit GB/T 2260 code."""
 
@@ -204,19 +222,10 @@ class CountyWidget(_LookupMixin, widgets.ForeignKeyWidget):
         super().__init__(County, field="name", **kwargs)
 
     def build_table(self) -> dict[str, object]:
-        table = {}
-        for county in self.model.objects.all():
-            table[county.code] = county
-            table[county.name] = county
-            short = re.sub(r"(县|市|区)$", "", county.name)
-            if len(short) >= 2:
-                table.setdefault(short, county)
-        return table
+        return _county_table(self.model)
 
     def unknown_message(self, text: str) -> str:
-        return gettext(
-            "Unknown county “%(value)s”: use a county name or its six-digit code."
-        ) % {"value": text[:30]}
+        return _unknown_county(text)
 
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)
@@ -226,8 +235,19 @@ class CountyWidget(_LookupMixin, widgets.ForeignKeyWidget):
         return value.name if value is not None else ""
 
 
-class CountiesWidget(CountyWidget):
+class CountiesWidget(_LookupMixin, widgets.ManyToManyWidget):
     """Several counties in one cell, separated by 、 or commas."""
+
+    def __init__(self, **kwargs):
+        from .models import County
+
+        super().__init__(County, field="name", **kwargs)
+
+    def build_table(self) -> dict[str, object]:
+        return _county_table(self.model)
+
+    def unknown_message(self, text: str) -> str:
+        return _unknown_county(text)
 
     def clean(self, value, row=None, **kwargs):
         return [self.find(text) for text in split_values(cell_text(value))]

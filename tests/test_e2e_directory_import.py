@@ -27,7 +27,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -51,8 +53,10 @@ def test_upload_gb18030_csv_fix_the_error_row_and_confirm(
     page.set_input_files("input[type=file]", str(bad_file))
     page.get_by_role("button", name="检查文件").click()
 
-    assert page.locator(".kexie-import-counts").inner_text().startswith(
-        "新增 4 条，更新 0 条，未变 0 条，有错误 1 条。"
+    assert (
+        page.locator(".kexie-import-counts")
+        .inner_text()
+        .startswith("新增 4 条，更新 0 条，未变 0 条，有错误 1 条。")
     )
     errors = page.locator(".kexie-import-errors").inner_text()
     assert errors.startswith("第 4 行「联系电话」：“1380000123”不是有效的电话号码")
@@ -72,8 +76,10 @@ def test_upload_gb18030_csv_fix_the_error_row_and_confirm(
     page.get_by_role("link", name="上传改正后的文件").click()
     page.set_input_files("input[type=file]", str(fixed))
     page.get_by_role("button", name="检查文件").click()
-    assert page.locator(".kexie-import-counts").inner_text().startswith(
-        "新增 5 条，更新 0 条，未变 0 条，有错误 0 条。"
+    assert (
+        page.locator(".kexie-import-counts")
+        .inner_text()
+        .startswith("新增 5 条，更新 0 条，未变 0 条，有错误 0 条。")
     )
     assert Expert.objects.count() == 0
     page.get_by_role("button", name="确认导入").click()

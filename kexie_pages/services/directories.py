@@ -765,7 +765,7 @@ def directory_template(*, directory: str) -> bytes:
         )
         widget = resource_field.widget
         several = isinstance(widget, CountiesWidget | CategoriesWidget)
-        if isinstance(widget, CountyWidget):
+        if isinstance(widget, CountyWidget | CountiesWidget):
             formula = sources["counties"]
         elif isinstance(widget, CategoriesWidget):
             formula = sources["categories"]
