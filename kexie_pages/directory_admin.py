@@ -33,6 +33,7 @@ from .models.directories import (
 )
 from .selectors.directories import directory_search
 from .services.directories import (
+    PREVIEW_ROWS,
     DirectoryImportError,
     ImportResult,
     directory_export,
@@ -50,8 +51,6 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
-#: Rows shown in the preview besides every error row; the counts cover all.
-PREVIEW_ROWS = 200
 
 
 class DirectoryUploadForm(forms.Form):
@@ -312,7 +311,9 @@ class DirectoryActionView(View):
         return TemplateResponse(request, template, context)
 
     def render_preview(self, request, token: str, filename: str, result: ImportResult):
-        errors_first = result.error_rows + [r for r in result.rows if not r.errors]
+        errors_first = result.error_rows + [
+            r for r in result.rows if not r.errors and r.cells
+        ]
         limit = max(PREVIEW_ROWS, len(result.error_rows))
         shown = [
             (

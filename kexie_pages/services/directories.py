@@ -45,6 +45,8 @@ from ..widgets import cell_text, formula_safe
 
 FORMATS = ("xlsx", "csv", "json")
 BATCH_SIZE = 500
+#: Rows whose cells the admin preview shows even when they have no error.
+PREVIEW_ROWS = 200
 PENDING_FOLDER = "kexie_imports"
 ERROR_COLUMN = "错误说明"
 
@@ -71,7 +73,7 @@ class DirectoryImportError(Exception):
         self.messages = list(messages)
 
 
-@dataclass
+@dataclass(slots=True)
 class RowResult:
     """One data row: its number in the file, what importing it does, and any errors."""
 
@@ -522,13 +524,17 @@ def directory_import(
         if len(raw) > width and _is_blank(raw[width:]):
             raw = raw[:width]
         cells = raw[1:] if has_serial else raw
-        row = RowResult(number=number, cells=[_display(v) for v in cells])
+        row = RowResult(number=number, cells=[])
         if len(raw) != width:
             row.errors[""] = gettext(
                 "The row has %(count)s cells but there are %(expected)s columns."
             ) % {"count": len(raw), "expected": width}
         else:
             _clean_row(row, cells, headers, resource)
+        # The text of a cell is shown only in the preview's first rows and for
+        # rows with errors; keeping it for 100,000 good rows would cost ~100 MB.
+        if row.errors or len(rows) < PREVIEW_ROWS:
+            row.cells = [_display(v) for v in cells]
         rows.append(row)
         if progress and len(rows) % BATCH_SIZE == 0:
             progress(len(rows), 0)
@@ -595,59 +601,66 @@ def _match_rows(
             related[name][obj.pk] != ids for name, ids in row.related.items()
         )
         row.status = "update" if changed else "unchanged"
+        if not changed:
+            row.instance = None
+            row.values = row.related = {}
 
 
 def _apply(
     model: type[DirectoryEntry], rows: list[RowResult], progress: Progress | None
 ) -> None:
+    """Write the new and changed rows, 500 at a time.
+
+    Each batch's model instances, many-to-many links and search-index entries
+    are built, written and dropped before the next, so memory does not grow
+    with the file beyond the checked rows themselves.
+    """
     now = timezone.now()
-    new_objects = []
-    changed_objects = []
-    for row in rows:
-        if row.status == "new":
-            obj = model(**row.values)
-            obj.fill_derived_fields()
-            row.instance = obj
-            new_objects.append(obj)
-        elif row.status == "update":
-            obj = row.instance
-            for name, value in row.values.items():
-                setattr(obj, name, value)
-            obj.fill_derived_fields()
-            obj.updated_at = now
-            changed_objects.append(obj)
-    model.objects.bulk_create(new_objects, batch_size=BATCH_SIZE)
-    if changed_objects:
-        update_fields = sorted(
-            {name for row in rows if row.status == "update" for name in row.values}
-            | {"updated_at"}
-            | ({"name_pinyin"} if hasattr(model, "name_pinyin") else set())
-        )
-        model.objects.bulk_update(changed_objects, update_fields, batch_size=BATCH_SIZE)
     touched = [row for row in rows if row.status in ("new", "update")]
-    for m2m in _m2m_fields(model):
-        through = m2m.remote_field.through
-        source = m2m.m2m_field_name()
-        target = m2m.m2m_reverse_field_name()
-        updated_pks = [row.instance.pk for row in touched if row.status == "update"]
-        for start in range(0, len(updated_pks), BATCH_SIZE):
+    update_fields = sorted(
+        {name for row in touched if row.status == "update" for name in row.values}
+        | {"updated_at"}
+        | ({"name_pinyin"} if hasattr(model, "name_pinyin") else set())
+    )
+    backends = list(get_search_backends(with_auto_update=True))
+    for start in range(0, len(touched), BATCH_SIZE):
+        batch = touched[start : start + BATCH_SIZE]
+        new_objects, changed_objects = [], []
+        for row in batch:
+            if row.status == "new":
+                row.instance = model(**row.values)
+                new_objects.append(row.instance)
+            else:
+                for name, value in row.values.items():
+                    setattr(row.instance, name, value)
+                row.instance.updated_at = now
+                changed_objects.append(row.instance)
+            row.instance.fill_derived_fields()
+        model.objects.bulk_create(new_objects)
+        if changed_objects:
+            model.objects.bulk_update(changed_objects, update_fields)
+        for m2m in _m2m_fields(model):
+            through = m2m.remote_field.through
+            source = m2m.m2m_field_name()
+            target = m2m.m2m_reverse_field_name()
             through.objects.filter(
-                **{f"{source}__in": updated_pks[start : start + BATCH_SIZE]}
+                **{f"{source}__in": [obj.pk for obj in changed_objects]}
             ).delete()
-        through.objects.bulk_create(
-            [
-                through(**{f"{source}_id": row.instance.pk, f"{target}_id": target_pk})
-                for row in touched
-                for target_pk in row.related.get(m2m.name, [])
-            ],
-            batch_size=BATCH_SIZE,
-        )
-    if progress:
-        progress(len(rows), len(rows))
-    objects = [row.instance for row in touched]
-    for backend in get_search_backends(with_auto_update=True):
-        for start in range(0, len(objects), BATCH_SIZE):
-            backend.add_bulk(model, objects[start : start + BATCH_SIZE])
+            through.objects.bulk_create(
+                [
+                    through(**{f"{source}_id": row.instance.pk, f"{target}_id": pk})
+                    for row in batch
+                    for pk in row.related.get(m2m.name, [])
+                ],
+                batch_size=BATCH_SIZE * 4,
+            )
+        for backend in backends:
+            backend.add_bulk(model, [row.instance for row in batch])
+        for row in batch:
+            row.instance = None
+            row.values = row.related = {}
+        if progress:
+            progress(start + len(batch), len(touched))
 
 
 # --------------------------------------------------------------------------
