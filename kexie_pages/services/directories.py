@@ -10,7 +10,8 @@ time (a query or more per row, about 0.05× a raw ``bulk_create``), and its
 bulk mode cannot update many-to-many fields. Here the rows are matched on
 their natural key with one query per 500 rows, and written with
 ``bulk_create`` / ``bulk_update`` and bulk inserts into the many-to-many
-tables; the search index is updated in bulk at the end. The resources' own
+tables; the search index is updated in bulk by ``directory_index_task``,
+one task per 500 rows (at once by default, or by a django-tasks worker). The resources' own
 fields and widgets still do every conversion, so the column contract lives in
 one place, and ``import_data`` remains usable with the same resources.
 
@@ -37,10 +38,10 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from modelsearch.backends import get_search_backends
 
-from ..models.directories import DIRECTORIES, DirectoryEntry
+from ..models.directories import DIRECTORIES, DirectoryEntry, directory_name
 from ..resources import RESOURCES, SERIAL_COLUMN, DirectoryResource
+from ..tasks import directory_index_task
 from ..widgets import cell_text, formula_safe
 
 FORMATS = ("xlsx", "csv", "json")
@@ -622,7 +623,7 @@ def _apply(
         | {"updated_at"}
         | ({"name_pinyin"} if hasattr(model, "name_pinyin") else set())
     )
-    backends = list(get_search_backends(with_auto_update=True))
+    directory = directory_name(model)
     for start in range(0, len(touched), BATCH_SIZE):
         batch = touched[start : start + BATCH_SIZE]
         new_objects, changed_objects = [], []
@@ -654,8 +655,7 @@ def _apply(
                 ],
                 batch_size=BATCH_SIZE * 4,
             )
-        for backend in backends:
-            backend.add_bulk(model, [row.instance for row in batch])
+        directory_index_task.enqueue(directory, [row.instance.pk for row in batch])
         for row in batch:
             row.instance = None
             row.values = row.related = {}
