@@ -76,3 +76,12 @@ def test_sqlite_runs_in_wal_with_immediate_transactions():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA synchronous")
         assert cursor.fetchone()[0] == 1  # NORMAL
+
+
+@pytest.mark.django_db
+def test_plugin_catalogue_does_not_override_wagtails_own_admin_strings(admin_client):
+    # The plugin's catalogue comes first in INSTALLED_APPS; a msgid it shares
+    # with Wagtail (say "Pages") would silently rename Wagtail's menu.
+    dashboard = admin_client.get("/admin/").content.decode()
+    assert "页面" in dashboard
+    assert "分页" not in dashboard
