@@ -85,3 +85,11 @@ def test_plugin_catalogue_does_not_override_wagtails_own_strings():
     with translation.override("zh-hans"):
         assert translation.gettext("Pages") == "页面"
         assert translation.gettext("About") != "基本信息"
+
+
+@pytest.mark.urls("tests.urls_broken")
+def test_server_error_page_is_chinese(client):
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    assert "服务器出错了" in response.content.decode()
