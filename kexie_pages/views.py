@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from wagtail.models import Page
 
@@ -19,3 +20,27 @@ def search(request: HttpRequest) -> HttpResponse:
         "kexie_pages/search.html",
         {"search_query": query, "results": page},
     )
+
+
+def _live_booklet(booklet_id: int):
+    from .models import BookletPage
+
+    return get_object_or_404(BookletPage.objects.live(), pk=booklet_id)
+
+
+def _with_query(url: str, request: HttpRequest) -> str:
+    query = request.GET.urlencode()
+    return f"{url}?{query}" if query else url
+
+
+def booklet_short_link(request: HttpRequest, booklet_id: int) -> HttpResponse:
+    """``/b/<id>/``: the address on printed QR codes; forwards to the booklet's page."""
+    booklet = _live_booklet(booklet_id)
+    return redirect(_with_query(booklet.get_url(request), request))
+
+
+def booklet_download_link(request: HttpRequest, booklet_id: int) -> HttpResponse:
+    """``/b/<id>/download/``: the booklet's stable download address."""
+    booklet = _live_booklet(booklet_id)
+    url = booklet.get_url(request) + booklet.reverse_subpage("download")
+    return redirect(_with_query(url, request))
