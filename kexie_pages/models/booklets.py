@@ -300,14 +300,14 @@ class BookletPage(RoutablePageMixin, Page):
 
         return serve_booklet_file(request, self)
 
-    @path("qr.svg", name="qr_svg")
+    @path("qr-svg/", name="qr_svg")
     def qr_svg(self, request: HttpRequest) -> HttpResponse:
         from ..qr import qr_svg
 
         url = self.share_url(request, request.GET.get("src", "qr"))
         return HttpResponse(qr_svg(url), content_type="image/svg+xml")
 
-    @path("qr.png", name="qr_png")
+    @path("qr-png/", name="qr_png")
     def qr_png(self, request: HttpRequest) -> HttpResponse:
         from ..qr import qr_png
 
