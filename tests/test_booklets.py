@@ -88,6 +88,10 @@ def booklet(booklet_index) -> BookletPage:
 
 
 def download_url(booklet: BookletPage) -> str:
+    return f"/b/{booklet.pk}/download/"
+
+
+def route_url(booklet: BookletPage) -> str:
     return booklet.url + booklet.reverse_subpage("download")
 
 
@@ -165,9 +169,33 @@ def test_stable_short_links_redirect_to_the_page_and_download(booklet, client):
     short = client.get(f"/b/{booklet.pk}/", {"src": "poster"})
     assert short.status_code == 302
     assert short["Location"] == f"{booklet.url}?src=poster"
-    download = client.get(f"/b/{booklet.pk}/download/")
-    assert download["Location"] == download_url(booklet)
     assert client.get("/b/999999/").status_code == 404
+    assert client.get("/b/999999/download/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_page_route_serves_the_same_file(booklet):
+    response = Client().get(route_url(booklet), HTTP_RANGE="bytes=0-9")
+    assert response.status_code == 206
+    assert b"".join(response.streaming_content) == booklet.document.file.open(
+        "rb"
+    ).read(10)
+    assert response["Content-Range"] == f"bytes 0-9/{booklet.file_size}"
+
+
+@pytest.mark.django_db
+def test_private_and_draft_booklets_are_not_served(booklet):
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(
+        page=booklet, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert Client().get(download_url(booklet)).status_code == 302  # to login
+    assert Client().get(route_url(booklet)).status_code == 302
+    restriction.delete()
+    booklet.unpublish()
+    assert Client().get(download_url(booklet)).status_code == 404
+    assert Client().get(route_url(booklet)).status_code == 404
 
 
 @pytest.mark.django_db

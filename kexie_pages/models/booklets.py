@@ -236,16 +236,21 @@ class BookletPage(RoutablePageMixin, Page):
         return self.cover.get_rendition("fill-320x452|format-jpeg|jpegquality-70").url
 
     @property
+    def download_path(self) -> str:
+        """The stable download path: ``/b/<id>/download/`` where the site includes
+        ``kexie_pages.urls`` (fewest queries, survives slug changes), else the page's route."""
+        try:
+            return reverse("kexie_booklet_download", args=[self.pk])
+        except NoReverseMatch:
+            return self.url + self.reverse_subpage("download")
+
+    @property
     def download_url(self) -> str | None:
-        """The absolute, stable download address (``/b/<id>/download/`` where the site includes ``kexie_pages.urls``)."""
+        """The absolute download address, for the API."""
         if self.document is None:
             return None
-        try:
-            path_ = reverse("kexie_booklet_download", args=[self.pk])
-        except NoReverseMatch:
-            path_ = self.url + self.reverse_subpage("download")
         site = self.get_site()
-        return (site.root_url if site else "") + path_
+        return (site.root_url if site else "") + self.download_path
 
     @property
     def download_count(self) -> int:
@@ -284,7 +289,7 @@ class BookletPage(RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         source = clean_source(request.GET.get("src", ""))
-        download = self.url + self.reverse_subpage("download")
+        download = self.download_path
         context["download_link"] = f"{download}?src={source}" if source else download
         context["related"] = [
             link.page.specific
