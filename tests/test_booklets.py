@@ -576,3 +576,13 @@ def test_upload_handler_keeps_no_bytes_past_the_limit(settings):
     stand_in = handler.file_complete(2000)
     assert isinstance(stand_in, OversizeUploadedFile)
     assert stand_in.size == 2000 and stand_in.read() == b""
+
+
+@pytest.mark.django_db
+def test_staff_see_file_facts_and_downloads_when_editing(booklet, admin_client):
+    download_counter.add(booklet.pk)
+    download_counter.flush()
+    content = admin_client.get(f"/admin/pages/{booklet.pk}/edit/").content.decode()
+    assert "3 页" in content
+    assert "已下载1次" in content
+    assert f"/admin/booklet-downloads/{booklet.pk}/" in content

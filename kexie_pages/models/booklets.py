@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
@@ -138,6 +138,10 @@ class BookletPage(RoutablePageMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("cover"),
         FieldPanel("document"),
+        HelpPanel(
+            template="kexie_pages/admin/booklet_file_panel.html",
+            heading=_("File and downloads"),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("category"),
@@ -191,6 +195,8 @@ class BookletPage(RoutablePageMixin, Page):
 
         if self.document is None:
             return
+        if self.page_count and self.file_hash == self.document.get_file_hash():
+            return  # this very file was checked when it was chosen
         try:
             facts = pdf_facts(self.document)
         except NotAPDF as error:
