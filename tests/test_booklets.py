@@ -586,3 +586,32 @@ def test_staff_see_file_facts_and_downloads_when_editing(booklet, admin_client):
     assert "3 页" in content
     assert "已下载1次" in content
     assert f"/admin/booklet-downloads/{booklet.pk}/" in content
+
+
+@pytest.mark.django_db
+def test_the_page_editor_refuses_a_non_pdf_document(booklet, admin_client):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    fake = make_document(b"<svg xmlns='http://www.w3.org/2000/svg'/>", "fake.pdf")
+    data = nested_form_data(
+        {
+            "title": booklet.title,
+            "slug": booklet.slug,
+            "summary": booklet.summary,
+            "document": fake.pk,
+            "related_pages": inline_formset([]),
+        }
+    )
+    response = admin_client.post(f"/admin/pages/{booklet.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "该文件不是PDF" in response.content.decode()
+    booklet.refresh_from_db()
+    assert booklet.document_id != fake.pk
+
+
+@pytest.mark.django_db
+def test_booklets_live_only_in_the_library(home, booklet_index):
+    assert BookletIndexPage.can_create_at(home)
+    assert BookletPage.can_create_at(booklet_index)
+    assert not BookletPage.can_create_at(home)
+    assert BookletPage.allowed_subpage_models() == []

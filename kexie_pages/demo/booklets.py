@@ -24,6 +24,13 @@ from .base import child_page
 
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 CJK_FONT_INDEX = 2  # Noto Sans CJK SC inside the collection
+# The renditions the booklet templates ask for, made at load time so the
+# first visitor does not wait for them.
+COVER_RENDITIONS = [
+    f"format-{fmt}|fill-{size}"
+    for size in ("72x102", "144x204", "160x226", "320x452")
+    for fmt in ("webp", "jpeg")
+] + ["fill-400x566|format-jpeg", "fill-320x452|format-jpeg|jpegquality-70"]
 COVER_COLOURS = ["#1b5e20", "#0d47a1", "#bf360c", "#4a148c", "#006064", "#827717"]
 
 
@@ -103,6 +110,7 @@ def _image(slug: str, title: str, data: bytes):
     if image is None:
         image = Image(title=title, file=ImageFile(io.BytesIO(data), name=f"{slug}.jpg"))
         image.save()
+    image.get_renditions(*COVER_RENDITIONS)
     return image
 
 
