@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Site
 
+from kexie_pages.downloads import download_counter
 from kexie_pages.models import BookletPage, HomePage, NewsPage
 
 
@@ -24,3 +25,5 @@ def test_demo_data_loads_and_can_be_run_again(client):
     assert booklet.title in client.get("/booklets/", {"q": "赤霉病"}).content.decode()
     pdf = b"".join(client.get(booklet.download_path).streaming_content)
     assert pdf.startswith(b"%PDF-") and len(pdf) == booklet.file_size
+    download_counter.flush()
+    assert booklet.download_count == 1
