@@ -304,7 +304,7 @@ def test_each_download_is_counted_once_by_month_and_source(booklet):
     assert booklet.download_count == 4
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_downloads_are_counted_exactly(booklet):
     url = download_url(booklet)
     errors = []
