@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "kexie_forms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -167,6 +168,16 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "kexie_pages.search_backend"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Check uploaded documents by their bytes (a .pdf must be a PDF) and stop
+# receiving a file once it passes the size limit (kexie_pages/documents.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "kexie_pages.documents.SafeDocumentForm"
+FILE_UPLOAD_HANDLERS = [
+    "kexie_pages.documents.MaxSizeUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Booklet downloads are counted in memory and written in batches this often.
+KEXIE_DOWNLOAD_FLUSH_SECONDS = 5
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 
 WAGTAILAPI_DOCS_ENABLED = True
