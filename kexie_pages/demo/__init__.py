@@ -9,8 +9,9 @@ from pathlib import Path
 
 from wagtail.models import Page
 
-from . import news
+from . import courses, news
 
 LOADERS: list[Callable[[Page, Path], str]] = [
     news.load,
+    courses.load,
 ]

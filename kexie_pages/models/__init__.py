@@ -1,11 +1,33 @@
+from .courses import (
+    CourseLecturer,
+    CoursePage,
+    CoursePhoto,
+    CourseRegistration,
+    CourseRelatedPage,
+    CourseSeatLock,
+    CourseSession,
+    CourseStatus,
+    LectureHallPage,
+    RegistrationStatus,
+)
 from .pages import HomePage, NewsIndexPage, NewsPage, OrganisationSettings
 from .taxonomy import County, IndustryCategory
 
 __all__ = [
     "County",
+    "CourseLecturer",
+    "CoursePage",
+    "CoursePhoto",
+    "CourseRegistration",
+    "CourseRelatedPage",
+    "CourseSeatLock",
+    "CourseSession",
+    "CourseStatus",
     "HomePage",
     "IndustryCategory",
+    "LectureHallPage",
     "NewsIndexPage",
     "NewsPage",
     "OrganisationSettings",
+    "RegistrationStatus",
 ]

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "kexie_forms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",
     "wagtail.embeds",
