@@ -9,23 +9,27 @@ matching VTIMEZONE.
 """
 
 import datetime
+import functools
+import hashlib
+from collections import defaultdict
 from collections.abc import Iterable
-from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet, Sum
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 from wagtail.models import Site
 
-from .models.courses import CoursePage
+from .models.courses import CourseLecturer, CoursePage, CourseSession
 
 PRODID = "-//Kexie//Rural science lecture hall//ZH"
 
 
-@cache
+@functools.cache
 def _vtimezone(tzid: str) -> bytes:
     """The VTIMEZONE block for ``tzid``, built once per process."""
     return Timezone.from_tzid(
@@ -33,7 +37,7 @@ def _vtimezone(tzid: str) -> bytes:
     ).to_ical()
 
 
-def _description(course: CoursePage, note: str) -> str:
+def _description(course: CoursePage, note: str, names: list[str]) -> str:
     lines = []
     if note:
         lines.append(note)
@@ -41,7 +45,6 @@ def _description(course: CoursePage, note: str) -> str:
         lines.append(course.cancellation_notice)
     if course.summary:
         lines.append(course.summary)
-    names = [lecturer.name for lecturer in course.lecturers.all()]
     if names:
         lines.append(_("Lecturers: %(names)s") % {"names": "、".join(names)})
     if course.registration_required:
@@ -72,13 +75,34 @@ def courses_calendar(
     )
     cal.add("x-published-ttl", "PT12H")
     fallback_stamp = timezone.now()
+    if isinstance(courses, QuerySet):
+        # Sessions and lecturers for every course in two queries, read into
+        # plain lists: cheaper than thousands of prefetched related managers.
+        ids = courses.order_by().values("pk")
+        courses = list(courses)
+        sessions = defaultdict(list)
+        for session in CourseSession.objects.filter(course_id__in=ids).order_by(
+            "sort_order", "pk"
+        ):
+            sessions[session.course_id].append(session)
+        lecturers = defaultdict(list)
+        for course_id, lecturer in (
+            CourseLecturer.objects.filter(course_id__in=ids)
+            .order_by("sort_order", "pk")
+            .values_list("course_id", "name")
+        ):
+            lecturers[course_id].append(lecturer)
+    else:
+        sessions = {c.pk: list(c.sessions.all()) for c in courses}
+        lecturers = {c.pk: c.lecturer_names for c in courses}
     for course in courses:
         url = course.get_full_url(request)
         location = "，".join(
             part for part in (course.county.name, course.venue, course.address) if part
         )
         stamp = course.last_published_at or fallback_stamp
-        for occurrence in course.occurrences():
+        names = lecturers.get(course.pk, [])
+        for occurrence in course.occurrences(sessions.get(course.pk, [])):
             event = Event()
             event.add("uid", f"kexie-course-{course.pk}{occurrence.uid_suffix}@{host}")
             event.add("dtstamp", stamp.astimezone(datetime.UTC))
@@ -90,7 +114,7 @@ def courses_calendar(
                 summary = _("[Cancelled] %(title)s") % {"title": course.title}
             event.add("summary", summary)
             event.add("location", location)
-            event.add("description", _description(course, occurrence.note))
+            event.add("description", _description(course, occurrence.note, names))
             if url:
                 event.add("url", url)
             if course.category_id:
@@ -107,6 +131,19 @@ def courses_calendar(
     return head + _vtimezone(settings.TIME_ZONE) + sep + rest
 
 
+def _feed_version(courses: QuerySet) -> str:
+    """A cheap fingerprint of what a feed shows: changes whenever a course is
+    published, unpublished, added or removed (sessions and lecturers are
+    part of the page, so they change with it)."""
+    version = courses.order_by().aggregate(
+        count=Count("pk"),
+        pks=Sum("pk"),
+        published=Max("last_published_at"),
+        revised=Max("latest_revision_created_at"),
+    )
+    return repr(sorted(version.items()))
+
+
 def courses_ics_response(
     request: HttpRequest,
     *,
@@ -115,17 +152,47 @@ def courses_ics_response(
     filename: str,
     prefetched: bool = False,
 ) -> HttpResponse:
-    """An ``text/calendar`` response that phones can subscribe to or import."""
+    """A ``text/calendar`` response that phones can subscribe to or import.
+
+    Whole feeds (a queryset) are cached for ``KEXIE_FEED_CACHE_SECONDS``
+    (default 15 minutes) under a key that changes with every publish, and
+    carry an ETag so polling calendar apps mostly get a 304.
+    """
+    body = etag = None
     if not prefetched:
-        courses = (
-            courses.select_related("county", "category")
-            .prefetch_related("sessions", "lecturers")
-            .order_by("start", "pk")
+        site = Site.find_for_request(request)
+        fingerprint = "|".join(
+            [
+                _feed_version(courses),
+                str(courses.query),
+                name,
+                site.hostname if site else "",
+                request.get_host(),
+                translation.get_language() or "",
+            ]
         )
-    response = HttpResponse(
-        courses_calendar(request, courses=courses, name=name),
-        content_type="text/calendar; charset=utf-8",
-    )
+        etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+        if request.headers.get("If-None-Match", "").strip('W/"') == etag:
+            response = HttpResponseNotModified()
+            response["ETag"] = f'"{etag}"'
+            return response
+        cache_key = f"kexie:courses-ics:{etag}"
+        body = cache.get(cache_key)
+        if body is None:
+            courses = courses.select_related("county", "category").order_by(
+                "start", "pk"
+            )
+            body = courses_calendar(request, courses=courses, name=name)
+            cache.set(
+                cache_key,
+                body,
+                getattr(settings, "KEXIE_FEED_CACHE_SECONDS", 15 * 60),
+            )
+    else:
+        body = courses_calendar(request, courses=courses, name=name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "public, max-age=900"
+    if etag:
+        response["ETag"] = f'"{etag}"'
     return response

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection, connections
 from django.db.models import Count
 from django.test import Client
@@ -37,6 +38,14 @@ def at(days: int, hour: int = 9) -> datetime.datetime:
     """A Beijing-time instant ``days`` from today at ``hour`` o'clock."""
     day = timezone.localdate() + datetime.timedelta(days=days)
     return datetime.datetime.combine(day, datetime.time(hour), SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Feeds are cached by a fingerprint; tests start from a cold cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -660,3 +669,16 @@ def test_courses_api_filters_by_county_category_and_dates(hall, client):
     assert client.get(url + "?date_from=not-a-date").status_code in (400, 422)
     schema = client.get("/api/v3/openapi.json").json()
     assert "/api/v3/kexie/courses/" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_feed_is_cached_until_a_course_is_published(hall, client):
+    course = add_course(hall, "c1", title="第一版标题")
+    first = client.get(hall.url + "ics/")
+    etag = first["ETag"]
+    assert client.get(hall.url + "ics/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    course.title = "第二版标题"
+    course.save_revision().publish()
+    second = client.get(hall.url + "ics/", HTTP_IF_NONE_MATCH=etag)
+    assert second.status_code == 200 and second["ETag"] != etag
+    assert [str(e["SUMMARY"]) for e in events(parse_ics(second))] == ["第二版标题"]

@@ -47,7 +47,7 @@ TOPICS = {
     "sheshi-xiuxian-nongye": [("温室大棚草莓种植", ["高垄栽培", "蜜蜂授粉"])],
     "nongchanpin-jiagong": [("红薯粉条加工与储藏", ["淀粉提取", "窖藏管理"])],
     "nongcun-dianshang": [("农产品直播带货入门", ["手机拍摄", "网店上架"])],
-    "nongji-nongji-fuwu": [("植保无人机操作培训", ["航线规划", "安全作业"])],
+    "nongji-nongji-fuwu": [("植保无人机操作", ["航线规划", "安全作业"])],
 }
 LECTURERS = [
     ("李建国", "周口市农业科学院 研究员"),

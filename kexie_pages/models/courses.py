@@ -120,6 +120,7 @@ class LectureHallPage(RoutablePageMixin, Page):
             courses = courses.filter(last_end__lt=now).order_by("-start", "-id")
         else:
             courses = courses.filter(last_end__gte=now).order_by("start", "id")
+        courses = courses.annotate(session_count=models.Count("sessions"))
         page_obj = Paginator(courses, COURSES_PER_PAGE).get_page(
             request.GET.get("page")
         )
@@ -416,8 +417,14 @@ class CoursePage(RoutablePageMixin, Page):
     def has_report(self) -> bool:
         return bool(self.report or self.attendance_total is not None)
 
-    def occurrences(self) -> list[Occurrence]:
-        """Every session of the course in date order, the first one included."""
+    def occurrences(self, sessions: list | None = None) -> list[Occurrence]:
+        """Every session of the course in date order, the first one included.
+
+        ``sessions`` lets bulk readers (feeds, calendars) pass sessions they
+        fetched for many courses at once.
+        """
+        if sessions is None:
+            sessions = self.sessions.all()
         items = [Occurrence(self, "", self.start, self.end, self.cancelled, "")] + [
             Occurrence(
                 self,
@@ -427,7 +434,7 @@ class CoursePage(RoutablePageMixin, Page):
                 self.cancelled or session.cancelled,
                 session.note,
             )
-            for index, session in enumerate(self.sessions.all(), start=1)
+            for index, session in enumerate(sessions, start=1)
         ]
         return sorted(items, key=lambda o: o.start)
 
