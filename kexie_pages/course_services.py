@@ -99,31 +99,40 @@ def course_register(
     return registration
 
 
-def course_registration_withdraw(*, registration: CourseRegistration) -> None:
-    """Withdraw a sign-up and give its seat to the first on the waiting list."""
-    course_id = registration.course_id
+def course_seats_rebalance(*, course_id: int) -> int:
+    """Give free seats to the waiting list, first come first served.
+
+    Call after anything that may free a seat: a withdrawal, a staff edit or
+    deletion of a sign-up, a larger capacity. Returns how many were promoted.
+    """
     CourseSeatLock.objects.get_or_create(course_id=course_id)
+    promoted = 0
     with transaction.atomic():
         _lock_course(course_id)
-        registration.refresh_from_db()
-        was_confirmed = registration.status == RegistrationStatus.CONFIRMED
-        registration.status = RegistrationStatus.WITHDRAWN
-        registration.save(update_fields=["status"])
-        if was_confirmed:
-            capacity = CoursePage.objects.get(pk=course_id).capacity
-            confirmed, _waiting = _recount(course_id)
-            if capacity is None or confirmed < capacity:
-                first = (
-                    CourseRegistration.objects.filter(
-                        course_id=course_id, status=RegistrationStatus.WAITLISTED
-                    )
-                    .order_by("created_at", "id")
-                    .first()
-                )
-                if first is not None:
-                    first.status = RegistrationStatus.CONFIRMED
-                    first.save(update_fields=["status"])
-        confirmed, waitlisted = _recount(course_id)
-        CourseSeatLock.objects.filter(course_id=course_id).update(
-            confirmed=confirmed, waitlisted=waitlisted
+        capacity = (
+            CoursePage.objects.filter(pk=course_id)
+            .values_list("capacity", flat=True)
+            .first()
         )
+        confirmed, waitlisted = _recount(course_id)
+        free = waitlisted if capacity is None else max(capacity - confirmed, 0)
+        if free:
+            waiting = CourseRegistration.objects.filter(
+                course_id=course_id, status=RegistrationStatus.WAITLISTED
+            ).order_by("created_at", "id")[:free]
+            promoted = CourseRegistration.objects.filter(
+                pk__in=[registration.pk for registration in waiting]
+            ).update(status=RegistrationStatus.CONFIRMED)
+        CourseSeatLock.objects.filter(course_id=course_id).update(
+            confirmed=confirmed + promoted, waitlisted=waitlisted - promoted
+        )
+    return promoted
+
+
+def course_registration_withdraw(*, registration: CourseRegistration) -> None:
+    """Withdraw a sign-up and give its seat to the first on the waiting list."""
+    CourseRegistration.objects.filter(pk=registration.pk).update(
+        status=RegistrationStatus.WITHDRAWN
+    )
+    registration.status = RegistrationStatus.WITHDRAWN
+    course_seats_rebalance(course_id=registration.course_id)

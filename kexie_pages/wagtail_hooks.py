@@ -84,6 +84,25 @@ class CourseRegistrationViewSet(SnippetViewSet):
 register_snippet(CourseRegistrationViewSet)
 
 
+def _rebalance_after_staff_change(request, instances) -> None:
+    """A sign-up edited, added or deleted by staff may free a seat."""
+    from .course_services import course_seats_rebalance
+
+    if not isinstance(instances, list | tuple):
+        instances = [instances]
+    for course_id in {
+        getattr(item, "course_id", None)
+        for item in instances
+        if isinstance(item, CourseRegistration)
+    } - {None}:
+        course_seats_rebalance(course_id=course_id)
+
+
+hooks.register("after_edit_snippet", _rebalance_after_staff_change)
+hooks.register("after_create_snippet", _rebalance_after_staff_change)
+hooks.register("after_delete_snippet", _rebalance_after_staff_change)
+
+
 class CourseStatisticsPanel(Component):
     """Dashboard panel: courses held and attendance per county, this year."""
 

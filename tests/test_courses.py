@@ -682,3 +682,50 @@ def test_feed_is_cached_until_a_course_is_published(hall, client):
     second = client.get(hall.url + "ics/", HTTP_IF_NONE_MATCH=etag)
     assert second.status_code == 200 and second["ETag"] != etag
     assert [str(e["SUMMARY"]) for e in events(parse_ics(second))] == ["第二版标题"]
+
+
+@pytest.mark.django_db
+def test_editor_form_renders_with_series_fields(hall, admin_client):
+    content = admin_client.get(add_url(hall)).content.decode()
+    assert (
+        "每周重复，直到" in content and "后续课次" in content and "授课专家" in content
+    )
+
+
+@pytest.mark.django_db
+def test_dashboard_panel_shows_statistics(hall, admin_client):
+    add_course(hall, "a", days=-3, attendance_total=50, attendance_poor=30)
+    content = admin_client.get("/admin/").content.decode()
+    assert "科普大讲堂：举办场次和参训人数" in content
+
+
+@pytest.mark.django_db
+def test_demo_courses_cover_a_year_of_every_county(home, settings):
+    from kexie_pages.demo import courses as demo_courses
+
+    assert "120" in demo_courses.load(home, settings.KEXIE_FIXTURES_DIR)
+    courses = CoursePage.objects.live()
+    assert set(courses.values_list("county__code", flat=True)) == set(
+        County.objects.values_list("code", flat=True)
+    )
+    now = timezone.now()
+    assert courses.filter(last_end__lt=now, attendance_total__isnull=False).exists()
+    assert courses.filter(photos__isnull=False).exists()
+    assert courses.filter(start__gt=now, registration_required=True).exists()
+    assert courses.filter(sessions__isnull=False).exists()
+    assert courses.filter(cancelled=True).exists()
+
+
+@pytest.mark.django_db
+def test_staff_deleting_a_sign_up_promotes_the_waiting_list(hall, admin_client):
+    from kexie_pages.course_services import course_register
+
+    course = add_course(hall, "c1", registration_required=True, capacity=1)
+    first = course_register(course=course, name="甲", phone=PHONE, village="王庄村")
+    second = course_register(
+        course=course, name="乙", phone="13912345678", village="王庄村"
+    )
+    url = f"/admin/snippets/kexie_pages/courseregistration/delete/{first.pk}/"
+    assert admin_client.post(url).status_code == 302
+    second.refresh_from_db()
+    assert second.status == RegistrationStatus.CONFIRMED
