@@ -16,10 +16,10 @@ pytestmark = pytest.mark.e2e
 @pytest.mark.parametrize("width", [360, 1280])
 def test_lecture_hall_filter_open_and_register(
     live_server,
-    hall,
-    browser,
+    hall,  # noqa: F811 - the imported fixture
+    browser,  # noqa: F811 - the imported fixture
     width,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     add_course(hall, "fugou", days=3, title="扶沟县大蒜栽培培训班")
     add_course(
