@@ -120,10 +120,19 @@ class LectureHallPage(RoutablePageMixin, Page):
             courses = courses.filter(last_end__lt=now).order_by("-start", "-id")
         else:
             courses = courses.filter(last_end__gte=now).order_by("start", "id")
-        courses = courses.annotate(session_count=models.Count("sessions"))
         page_obj = Paginator(courses, COURSES_PER_PAGE).get_page(
             request.GET.get("page")
         )
+        # Session counts for the twelve cards only: annotating the whole
+        # queryset would turn the paginator's COUNT into a GROUP BY.
+        page_obj.object_list = list(page_obj.object_list)
+        counts = dict(
+            CourseSession.objects.filter(course__in=page_obj.object_list)
+            .values_list("course")
+            .annotate(n=models.Count("pk"))
+        )
+        for course in page_obj.object_list:
+            course.session_count = counts.get(course.pk, 0)
         return self.render(
             request,
             context_overrides={
