@@ -729,3 +729,16 @@ def test_staff_deleting_a_sign_up_promotes_the_waiting_list(hall, admin_client):
     assert admin_client.post(url).status_code == 302
     second.refresh_from_db()
     assert second.status == RegistrationStatus.CONFIRMED
+
+
+@pytest.mark.django_db
+def test_a_draft_with_more_sessions_leaves_the_live_course_alone(hall):
+    course = add_course(hall, "c1", days=3)
+    live_end = course.last_end
+    course.sessions = [CourseSession(start=at(30), end=at(30, 11))]
+    course.save_revision()  # a draft: not published
+    course = CoursePage.objects.get(pk=course.pk)
+    assert course.last_end == live_end
+    assert course.sessions.count() == 0
+    course.get_latest_revision().publish()
+    assert CoursePage.objects.get(pk=course.pk).last_end == at(30, 11)

@@ -374,11 +374,14 @@ class CoursePage(RoutablePageMixin, Page):
     def save(self, *args, **kwargs):
         # ``last_end`` drives "upcoming" versus "past" in every listing, so it
         # is derived here from the in-memory sessions, revisions included.
-        ends = [self.end] + [s.end for s in self.sessions.all() if s.end]
-        self.last_end = max(e for e in ends if e) if self.end else self.start
+        # Saves limited to other fields (e.g. ``save_revision()`` of a draft,
+        # whose sessions are not live yet) leave it alone.
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "last_end" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "last_end"]
+        if update_fields is None or {"start", "end"} & set(update_fields):
+            ends = [self.end] + [s.end for s in self.sessions.all() if s.end]
+            self.last_end = max(e for e in ends if e) if self.end else self.start
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "last_end"]
         return super().save(*args, **kwargs)
 
     # --- derived values ---------------------------------------------------
