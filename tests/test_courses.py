@@ -742,3 +742,12 @@ def test_a_draft_with_more_sessions_leaves_the_live_course_alone(hall):
     assert course.sessions.count() == 0
     course.get_latest_revision().publish()
     assert CoursePage.objects.get(pk=course.pk).last_end == at(30, 11)
+
+
+@pytest.mark.django_db
+def test_listing_offers_feeds_for_every_county(hall, client):
+    content = client.get(hall.url + "?county=411622").content.decode()
+    assert 'href="webcal://testserver/lecture-hall/ics/"' in content
+    assert 'href="/lecture-hall/ics/411622/"' in content
+    assert content.count("订阅") >= 11
+    assert '<li class="selected">西华县' in content

@@ -141,6 +141,8 @@ class LectureHallPage(RoutablePageMixin, Page):
                 "courses": page_obj,
                 "past": past,
                 "filtered": form.is_bound and form.is_valid() and form.has_filters(),
+                "counties": County.objects.all(),
+                "selected_county": form.is_valid() and form.cleaned_data.get("county"),
             },
         )
 
