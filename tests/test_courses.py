@@ -751,3 +751,14 @@ def test_listing_offers_feeds_for_every_county(hall, client):
     assert 'href="/lecture-hall/ics/411622/"' in content
     assert content.count("订阅") >= 11
     assert '<li class="selected">西华县' in content
+
+
+@pytest.mark.django_db
+def test_site_search_finds_courses_by_technique_and_lecturer(hall, client):
+    course = add_course(
+        hall, "c1", title="小麦病害防治培训", techniques="赤霉病绿色防控"
+    )
+    course.lecturers = [CourseLecturer(name="李建国")]
+    course.save()
+    assert list(CoursePage.objects.search("赤霉病")) == [course]
+    assert course.title in client.get("/search/?q=赤霉病").content.decode()
