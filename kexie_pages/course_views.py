@@ -1,6 +1,6 @@
 """The public sign-up view of a course page (routed by ``CoursePage``)."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_POST
 
 from .course_forms import CourseRegistrationForm
@@ -15,6 +15,8 @@ def course_register_view(request: HttpRequest, *, course: CoursePage) -> HttpRes
     The redirect carries only ``confirmed`` or ``waitlisted``: never a name or
     a phone number, so nothing personal lands in logs, history or caches.
     """
+    if not course.registration_required:
+        raise Http404
     form = CourseRegistrationForm(request.POST)
     if form.is_valid():
         try:

@@ -464,6 +464,8 @@ def test_duplicate_and_late_sign_ups_are_refused(hall, client):
     cancelled = add_course(hall, "c3", registration_required=True, cancelled=True)
     assert "本课程已取消，报名已关闭。" in sign_up(client, cancelled).content.decode()
     assert client.get(course.url + "register/").status_code == 405
+    walk_in = add_course(hall, "c4", registration_required=False)
+    assert sign_up(client, walk_in).status_code == 404
 
 
 @pytest.fixture(params=["IMMEDIATE", "DEFERRED"])
