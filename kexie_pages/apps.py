@@ -7,3 +7,12 @@ class KexiePagesConfig(AppConfig):
     label = "kexie_pages"
     verbose_name = _("Science and technology poverty alleviation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The plugin's own endpoints join Wagtail's NinjaAPI, so one OpenAPI
+        # document describes everything (as wagtail.snippets does).
+        from wagtail.api.v3.api import api
+
+        from .course_api import router as courses_router
+
+        api.add_router("/kexie/courses/", courses_router)

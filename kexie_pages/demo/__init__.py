@@ -9,9 +9,10 @@ from pathlib import Path
 
 from wagtail.models import Page
 
-from . import booklets, news
+from . import booklets, courses, news
 
 LOADERS: list[Callable[[Page, Path], str]] = [
     news.load,
     booklets.load,
+    courses.load,
 ]

@@ -4,6 +4,18 @@ from .booklets import (
     BookletPage,
     BookletRelatedPage,
 )
+from .courses import (
+    CourseLecturer,
+    CoursePage,
+    CoursePhoto,
+    CourseRegistration,
+    CourseRelatedPage,
+    CourseSeatLock,
+    CourseSession,
+    CourseStatus,
+    LectureHallPage,
+    RegistrationStatus,
+)
 from .pages import HomePage, NewsIndexPage, NewsPage, OrganisationSettings
 from .taxonomy import County, IndustryCategory
 
@@ -13,9 +25,19 @@ __all__ = [
     "BookletPage",
     "BookletRelatedPage",
     "County",
+    "CourseLecturer",
+    "CoursePage",
+    "CoursePhoto",
+    "CourseRegistration",
+    "CourseRelatedPage",
+    "CourseSeatLock",
+    "CourseSession",
+    "CourseStatus",
     "HomePage",
     "IndustryCategory",
+    "LectureHallPage",
     "NewsIndexPage",
     "NewsPage",
     "OrganisationSettings",
+    "RegistrationStatus",
 ]
