@@ -35,7 +35,9 @@ def setup_django() -> None:
 def main(names: list[str]) -> None:
     setup_django()
     if not names:
-        names = sorted(p.stem.removeprefix("bench_") for p in BENCH_DIR.glob("bench_*.py"))
+        names = sorted(
+            p.stem.removeprefix("bench_") for p in BENCH_DIR.glob("bench_*.py")
+        )
     for name in names:
         module = importlib.import_module(f"bench_{name}")
         started = time.perf_counter()

@@ -5,7 +5,9 @@ import time
 from collections.abc import Callable
 
 
-def median_seconds(func: Callable[[], object], *, repeat: int = 50, warmup: int = 5) -> float:
+def median_seconds(
+    func: Callable[[], object], *, repeat: int = 50, warmup: int = 5
+) -> float:
     """Median wall time of ``func()`` over ``repeat`` runs, after ``warmup`` runs."""
     for _ in range(warmup):
         func()

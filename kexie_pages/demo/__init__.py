@@ -9,8 +9,11 @@ from pathlib import Path
 
 from wagtail.models import Page
 
+from kexie_forms import demo as forms
+
 from . import news
 
 LOADERS: list[Callable[[Page, Path], str]] = [
     news.load,
+    forms.load,
 ]

@@ -11,3 +11,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kexie-test-media-")
 WAGTAILADMIN_BASE_URL = "http://testserver"
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "kexie_forms_private": {
+        "BACKEND": "kexie_forms.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="kexie-test-private-")},
+    },
+}
