@@ -208,6 +208,16 @@ class KexieFormBuilder(FormBuilder):
     def get_form_class(self):
         return type("KexieForm", (KexieBaseForm,), self.formfields)
 
+    def get_field_options(self, field):
+        options = super().get_field_options(field)
+        options["error_messages"] = {
+            "required": _("Please fill in this field."),
+            "max_length": _(
+                "At most %(limit_value)d characters (you entered %(show_value)d)."
+            ),
+        }
+        return options
+
     def create_singleline_field(self, field, options):
         # Wagtail fixes 255; a field may ask for fewer characters, never more.
         limit = min(field.max_length or DEFAULT_SINGLELINE_MAX, DEFAULT_SINGLELINE_MAX)
