@@ -1,11 +1,13 @@
 """Admin review of submissions, scoped to the reviewer's county in every view."""
 
 import django_filters
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -46,8 +48,26 @@ class SubmissionPermissionPolicy(ModelPermissionPolicy):
         )
 
 
-class CountyScopedMixin:
-    """Every queryset a view reads objects from goes through county scoping."""
+class CountyObjectMixin:
+    """A view of one submission answers 404 for another county's."""
+
+    def get_base_object_queryset(self):
+        return submissions_for_user(
+            user=self.request.user, queryset=super().get_base_object_queryset()
+        )
+
+    def get_object(self, *args, **kwargs):
+        # Some of Wagtail's views fetch the object straight from the model
+        # (inspect, usage); check the county of whatever they found.
+        obj = super().get_object(*args, **kwargs)
+        county = county_for_user(user=self.request.user)
+        if county is not None and obj.county_id != county.pk:
+            raise Http404
+        return obj
+
+
+class CountyScopedMixin(CountyObjectMixin):
+    """Every submission queryset a view reads goes through county scoping."""
 
     def get_base_queryset(self):
         return submissions_for_user(
@@ -57,11 +77,6 @@ class CountyScopedMixin:
     def get_queryset(self):
         return submissions_for_user(
             user=self.request.user, queryset=super().get_queryset()
-        )
-
-    def get_base_object_queryset(self):
-        return submissions_for_user(
-            user=self.request.user, queryset=super().get_base_object_queryset()
         )
 
 
@@ -121,6 +136,14 @@ class SubmissionInspectView(CountyScopedMixin, generic.InspectView):
     pass
 
 
+class SubmissionHistoryView(CountyObjectMixin, history.HistoryView):
+    pass
+
+
+class SubmissionUsageView(CountyObjectMixin, usage.UsageView):
+    pass
+
+
 class SubmissionDataPanel(Panel):
     """Read-only display of what was submitted, above the review fields."""
 
@@ -147,6 +170,8 @@ class SubmissionViewSet(ModelViewSet):
     edit_view_class = SubmissionEditView
     delete_view_class = SubmissionDeleteView
     inspect_view_class = SubmissionInspectView
+    history_view_class = SubmissionHistoryView
+    usage_view_class = SubmissionUsageView
     inspect_view_enabled = True
     copy_view_enabled = False
     filterset_class = SubmissionFilterSet
