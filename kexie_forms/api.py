@@ -12,7 +12,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from .exceptions import SubmissionRefused
 from .forms import TOKEN_FIELD, KexieFormBuilder
@@ -122,14 +122,17 @@ def receipt_status(request: HttpRequest, receipt_number: str):
     """A submission's status by receipt number (never its content)."""
     submission = submission_by_receipt(receipt_number=receipt_number[:40])
     if submission is None:
-        return 404, {"message": _("No submission has this receipt number.")}
-    return 200, {
-        "receipt_number": submission.receipt_number,
-        "form": submission.page.title,
-        "submitted_at": submission.submit_time,
-        "status": submission.status,
-        "status_display": submission.get_status_display(),
-    }
+        return Status(404, {"message": _("No submission has this receipt number.")})
+    return Status(
+        200,
+        {
+            "receipt_number": submission.receipt_number,
+            "form": submission.page.title,
+            "submitted_at": submission.submit_time,
+            "status": submission.status,
+            "status_display": submission.get_status_display(),
+        },
+    )
 
 
 @router.get("/{page_id}", response=FormOut, summary="Form definition")
@@ -195,25 +198,28 @@ def form_submit(request: HttpRequest, page_id: int):
     page = get_object_or_404(_live_forms(), pk=page_id)
     if body_too_large(request, page):
         rejection_record(page_id=page.pk, reason=RejectionReason.TOO_LARGE)
-        return 413, {"message": too_large_message(page)}
+        return Status(413, {"message": too_large_message(page)})
     try:
         data, files = _request_data(request)
     except RequestDataTooBig:
         rejection_record(page_id=page.pk, reason=RejectionReason.TOO_LARGE)
-        return 413, {"message": too_large_message(page)}
+        return Status(413, {"message": too_large_message(page)})
     except ValueError as error:
-        return 400, {"message": str(error)}
+        return Status(400, {"message": str(error)})
     shown_back = {
         k: data.getlist(k) if len(data.getlist(k)) > 1 else data.get(k) for k in data
     }
     if rate_limit_exceeded(request):
         rejection_record(page_id=page.pk, reason=RejectionReason.RATE_LIMIT)
-        return 429, {
-            "message": _(
-                "Too many submissions from your network. Please wait a minute."
-            ),
-            "data": shown_back,
-        }
+        return Status(
+            429,
+            {
+                "message": _(
+                    "Too many submissions from your network. Please wait a minute."
+                ),
+                "data": shown_back,
+            },
+        )
     key = (request.headers.get("Idempotency-Key") or "").strip()[:96]
     # The API has no one-time page token; the idempotency key takes its place.
     from .forms import form_token_new
@@ -222,33 +228,44 @@ def form_submit(request: HttpRequest, page_id: int):
     form = page.get_form(data, files, page=page, user=request.user)
     if form.honeypot_filled:
         rejection_record(page_id=page.pk, reason=RejectionReason.HONEYPOT)
-        return 400, {
-            "message": _("Your submission was not accepted."),
-            "data": shown_back,
-        }
+        return Status(
+            400,
+            {
+                "message": _("Your submission was not accepted."),
+                "data": shown_back,
+            },
+        )
     reason = page.closed_reason()
     if reason:
         rejection_record(page_id=page.pk, reason=RejectionReason.CLOSED)
-        return 403, {"message": closed_message(reason), "data": shown_back}
+        return Status(403, {"message": closed_message(reason), "data": shown_back})
     if not form.is_valid():
         rejection_record(page_id=page.pk, reason=RejectionReason.INVALID)
-        return 400, {
-            "message": _("Please correct the errors and submit again."),
-            "errors": {k: [str(m) for m in v] for k, v in form.errors.items()},
-            "data": shown_back,
-        }
+        return Status(
+            400,
+            {
+                "message": _("Please correct the errors and submit again."),
+                "errors": {k: [str(m) for m in v] for k, v in form.errors.items()},
+                "data": shown_back,
+            },
+        )
     try:
         submission, created = submission_create(
             page=page, form=form, idempotency_key=f"api:{key}" if key else None
         )
     except SubmissionRefused as refused:
         rejection_record(page_id=page.pk, reason=RejectionReason.CLOSED)
-        return 403, {"message": closed_message(refused.reason), "data": shown_back}
+        return Status(
+            403, {"message": closed_message(refused.reason), "data": shown_back}
+        )
     if created and page.to_address:
         page.send_mail(form)
-    return (201 if created else 200), {
-        "receipt_number": submission.receipt_number,
-        "status": submission.status,
-        "status_display": submission.get_status_display(),
-        "created": created,
-    }
+    return Status(
+        (201 if created else 200),
+        {
+            "receipt_number": submission.receipt_number,
+            "status": submission.status,
+            "status_display": submission.get_status_display(),
+            "created": created,
+        },
+    )
