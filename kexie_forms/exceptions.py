@@ -11,3 +11,7 @@ class SubmissionRefused(KexieFormsError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class PromotionUnavailable(KexieFormsError):
+    """A submission cannot become a need: wrong form, status, or no handler."""

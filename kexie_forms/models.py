@@ -136,6 +136,23 @@ class FormPage(AbstractEmailForm):
         help_text=_("Stop accepting submissions after this many. Empty: no limit."),
     )
 
+    is_needs_survey = models.BooleanField(
+        _("needs survey"),
+        default=False,
+        help_text=_(
+            "Accepted submissions of this form can be promoted to draft needs "
+            "in the needs library."
+        ),
+    )
+    needs_mapping = models.TextField(
+        _("mapping to need fields"),
+        blank=True,
+        help_text=_(
+            "One line per need field: need_field = form_field_name, "
+            "e.g. description = u9700u6c42u63cfu8ff0."
+        ),
+    )
+
     content_panels = AbstractEmailForm.content_panels + [
         FormSubmissionsPanel(),
         FieldPanel("intro"),
@@ -155,6 +172,10 @@ class FormPage(AbstractEmailForm):
                 FieldRowPanel([FieldPanel("from_address"), FieldPanel("subject")]),
             ],
             heading=_("Email to staff"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("is_needs_survey"), FieldPanel("needs_mapping")],
+            heading=_("Needs library"),
         ),
     ]
 
@@ -232,6 +253,15 @@ class FormPage(AbstractEmailForm):
             return "full"
         return ""
 
+    def needs_field_map(self) -> dict[str, str]:
+        """``{need field: form field clean name}`` parsed from :attr:`needs_mapping`."""
+        mapping = {}
+        for line in self.needs_mapping.splitlines():
+            need_field, sep, form_field = line.partition("=")
+            if sep and need_field.strip() and form_field.strip():
+                mapping[need_field.strip()] = form_field.strip()
+        return mapping
+
     def max_body_bytes(self) -> int:
         """The largest request body this form accepts: its file limits plus text."""
         files = sum(
@@ -290,6 +320,15 @@ class FormSubmission(AbstractFormSubmission):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    promoted_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    promoted_id = models.CharField(max_length=64, blank=True, editable=False)
     notes = models.TextField(
         _("private notes"),
         blank=True,

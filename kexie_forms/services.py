@@ -2,18 +2,21 @@
 
 import uuid
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from wagtail import hooks
 
 from kexie_pages.models import County, IndustryCategory
 
-from .exceptions import SubmissionRefused
+from .exceptions import PromotionUnavailable, SubmissionRefused
 from .models import (
     FormPage,
     FormSubmission,
     ReceiptCounter,
     RejectionCount,
     SubmissionAttachment,
+    SubmissionStatus,
 )
 
 
@@ -133,3 +136,46 @@ def rejection_record(*, page_id: int, reason: str) -> None:
         RejectionCount.objects.filter(page_id=page_id, day=day, reason=reason).update(
             count=models.F("count") + 1
         )
+
+
+PROMOTE_HOOK = "kexie_forms_promote_submission"
+
+
+def submission_promote(*, submission: FormSubmission, user) -> models.Model:
+    """Turn an accepted needs-survey submission into a draft need, linked back.
+
+    The needs library lives in another app: it registers a Wagtail hook
+    ``kexie_forms_promote_submission`` taking ``(submission, data, user)``,
+    where ``data`` is ``{need field: submitted value}`` from the form's
+    mapping, and returning the draft it created. Promoting twice returns
+    the first draft. Raises :class:`PromotionUnavailable` otherwise.
+    """
+    page = submission.page.specific
+    if not getattr(page, "is_needs_survey", False):
+        raise PromotionUnavailable("not_needs_survey")
+    if submission.status != SubmissionStatus.ACCEPTED:
+        raise PromotionUnavailable("not_accepted")
+    if submission.promoted_type_id:
+        existing = submission.promoted_type.get_object_for_this_type(
+            pk=submission.promoted_id
+        )
+        return existing
+    data = {
+        need_field: submission.form_data.get(form_field, "")
+        for need_field, form_field in page.needs_field_map().items()
+    }
+    handlers = hooks.get_hooks(PROMOTE_HOOK)
+    if not handlers:
+        raise PromotionUnavailable("no_handler")
+    with transaction.atomic():
+        need = handlers[-1](submission, data, user)
+        submission.promoted_type = ContentType.objects.get_for_model(need)
+        submission.promoted_id = str(need.pk)
+        submission.save(update_fields=["promoted_type", "promoted_id"])
+    return need
+
+
+def submissions_promote(*, submissions, user) -> list[models.Model]:
+    """Promote several submissions (a bulk action); all or none."""
+    with transaction.atomic():
+        return [submission_promote(submission=s, user=user) for s in submissions]
