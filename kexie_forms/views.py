@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
 from wagtail.contrib.forms.views import SubmissionsListView
@@ -220,6 +221,44 @@ def attachment_download(request: HttpRequest, key: str) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def submission_promote_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Admin: confirm, then promote one submission of the user's county."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .exceptions import PromotionUnavailable
+    from .services import submission_promote
+
+    if not request.user.has_perm("kexie_forms.change_formsubmission"):
+        raise PermissionDenied
+    submission = get_object_or_404(submissions_for_user(user=request.user), pk=pk)
+    edit_url = reverse("kexie_submissions:edit", args=[submission.pk])
+    if request.method == "POST":
+        try:
+            submission_promote(submission=submission, user=request.user)
+        except PromotionUnavailable as refused:
+            messages.error(request, promotion_message(str(refused)))
+        else:
+            messages.success(
+                request, _("A draft need was created from this submission.")
+            )
+        return redirect(edit_url)
+    return TemplateResponse(
+        request,
+        "kexie_forms/admin/confirm_promote.html",
+        {"submission": submission, "edit_url": edit_url},
+    )
+
+
+def promotion_message(reason: str) -> str:
+    """Why a submission could not be promoted, for the reviewer."""
+    return {
+        "not_needs_survey": _("This form is not a needs survey."),
+        "not_accepted": _("Only accepted submissions can be promoted."),
+        "no_handler": _("The needs library is not installed yet."),
+    }.get(reason, reason)
 
 
 class ScopedSubmissionsListView(SubmissionsListView):

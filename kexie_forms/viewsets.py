@@ -2,6 +2,8 @@
 
 import django_filters
 from django.http import Http404
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList, Panel
@@ -9,6 +11,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from kexie_pages.models import County
@@ -118,6 +121,20 @@ class SubmissionIndexView(CountyScopedMixin, generic.IndexView):
 
 
 class SubmissionEditView(CountyScopedMixin, generic.EditView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if getattr(self.object.page.specific, "is_needs_survey", False):
+            buttons.append(
+                Button(
+                    _("Promote to needs library"),
+                    url=reverse("kexie_forms_promote", args=[self.object.pk]),
+                    icon_name="upload",
+                    priority=40,
+                )
+            )
+        return buttons
+
     def save_instance(self):
         instance = self.form.save(commit=False)
         return submission_review(

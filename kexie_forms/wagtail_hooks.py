@@ -29,7 +29,12 @@ def register_admin_urls():
             "kexie-forms/attachments/<uuid:key>/",
             views.attachment_download,
             name="kexie_forms_attachment",
-        )
+        ),
+        path(
+            "kexie-forms/submissions/<int:pk>/promote/",
+            views.submission_promote_view,
+            name="kexie_forms_promote",
+        ),
     ]
 
 

@@ -84,3 +84,37 @@ def test_promote_refuses(home, survey, admin_user, case):
         else:
             with hooks.register_temporarily(PROMOTE_HOOK, fake_need_library([])):
                 submission_promote(submission=target, user=admin_user)
+
+
+def test_promote_view_is_scoped_and_explains_a_missing_library(survey):
+    from django.test import Client
+    from django.urls import reverse
+
+    from kexie_pages.models import County
+
+    from .test_forms_admin import reviewer
+
+    fugou = County.objects.get(code="411621")
+    own = submission(survey, n=1)
+    own.county = fugou
+    own.save()
+    other = submission(survey, n=2)  # no county: city business
+    client: Client = reviewer("fugou", "411621")
+    assert (
+        client.get(reverse("kexie_forms_promote", args=[other.pk])).status_code == 404
+    )
+    assert (
+        client.post(reverse("kexie_forms_promote", args=[other.pk])).status_code == 404
+    )
+    page = client.get(reverse("kexie_forms_promote", args=[own.pk]))
+    assert "转为需求草稿" in page.content.decode()
+    response = client.post(reverse("kexie_forms_promote", args=[own.pk]), follow=True)
+    assert "需求库尚未安装" in response.content.decode()
+    received = []
+    with hooks.register_temporarily(PROMOTE_HOOK, fake_need_library(received)):
+        response = client.post(
+            reverse("kexie_forms_promote", args=[own.pk]), follow=True
+        )
+    assert "已根据此提交创建需求草稿" in response.content.decode()
+    edit = client.get(reverse("kexie_submissions:edit", args=[own.pk])).content.decode()
+    assert "转入需求库" in edit
