@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.utils import timezone
+from wagtail.contrib.forms.utils import get_field_clean_name
 
 from kexie_pages.demo.base import child_page
 from kexie_pages.models import County, HomePage, IndustryCategory
@@ -25,6 +26,12 @@ FORMS = [
         "slug": "needs-survey",
         "title": "贫困村科技需求征集",
         "prefix": "XQ",
+        "needs_survey": {
+            "county": "县（市、区）",
+            "village": "行政村",
+            "category": "产业类别",
+            "description": "需求描述",
+        },
         "intro": "<p>请各县（市、区）科协摸清贫困村、贫困户的技术需求，按产业分类如实填报。"
         "市科协汇总后建立科技需求库，并组织专家对接。</p>",
         "thanks": "<p>感谢填报！市科协将在 10 个工作日内完成审核，请保存好回执编号。</p>",
@@ -241,6 +248,11 @@ def load(home: HomePage, fixtures: Path) -> str:
             thank_you_text=spec["thanks"],
             receipt_prefix=spec["prefix"],
             form_fields=_fields(spec),
+            is_needs_survey="needs_survey" in spec,
+            needs_mapping="\n".join(
+                f"{need_field} = {get_field_clean_name(label)}"
+                for need_field, label in spec.get("needs_survey", {}).items()
+            ),
         )
         if FormSubmission.objects.filter(page=page).exists():
             continue
