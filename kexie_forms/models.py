@@ -192,6 +192,13 @@ class FormPage(AbstractEmailForm):
 
     # Wagtail's documented hooks -------------------------------------------------
 
+    def get_form_fields(self):
+        # Building the form, sizing the body cap and storing the data all read
+        # the fields; one query per request is enough.
+        if getattr(self, "_form_fields_cache", None) is None:
+            self._form_fields_cache = list(super().get_form_fields())
+        return self._form_fields_cache
+
     @property
     def form_builder(self):
         from .forms import KexieFormBuilder
@@ -336,6 +343,9 @@ class FormSubmission(AbstractFormSubmission):
     )
 
     panels = [FieldPanel("status"), FieldPanel("notes")]
+    # Submissions are data, not content: keep them (and their cost on every
+    # insert) out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("submission")

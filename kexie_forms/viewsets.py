@@ -191,6 +191,7 @@ class SubmissionViewSet(ModelViewSet):
     usage_view_class = SubmissionUsageView
     inspect_view_enabled = True
     copy_view_enabled = False
+    add_to_reference_index = False
     filterset_class = SubmissionFilterSet
     search_fields = ["receipt_number"]
     list_display = [
