@@ -4,13 +4,18 @@ it up; a county reviewer then reviews it in the admin."""
 import os
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.urls import reverse
+from wagtail import hooks
 
 from kexie_forms.models import FormSubmission
+from kexie_forms.services import PROMOTE_HOOK
 
 from .forms_helpers import PDF, make_form_page
 from .test_e2e_home import CHROMIUM_ARGS
 from .test_forms_admin import reviewer
+from .test_forms_services import fake_need_library
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +40,9 @@ def test_fill_form_on_a_phone_get_receipt_look_up_and_review(
     live_server, home, browser, tmp_path
 ):
     cache.clear()
-    page_model = make_form_page(home)
+    page_model = make_form_page(
+        home, is_needs_survey=True, needs_mapping="title = village\ndetail = need"
+    )
     reviewer("fugou", "411621")  # creates the county-bound reviewer
     attachment = tmp_path / "村委会证明.pdf"
     attachment.write_bytes(PDF)
@@ -77,12 +84,26 @@ def test_fill_form_on_a_phone_get_receipt_look_up_and_review(
     admin.wait_for_url("**/edit/*/")
     admin.get_by_text("前进村").first.wait_for()
     assert admin.get_by_role("link", name="村委会证明.pdf").count() == 1
-    admin.locator("[name=status]").select_option(label="需补充")
-    admin.locator("[name=notes]").fill("请补充村委会盖章证明")
+    admin.locator("[name=status]").select_option(label="已采纳")
+    admin.locator("[name=notes]").fill("已核实，村委会盖章证明齐全")
     admin.locator("button.button-longrunning[type=submit]").first.click()
     admin.wait_for_url("**/admin/kexie-forms/submissions/")
     admin.screenshot(path=str(tmp_path / "review-1280.png"), full_page=True)
 
     page.reload()
-    assert page.locator(".status").inner_text() == "需补充"
+    assert page.locator(".status").inner_text() == "已采纳"
     assert "盖章" not in page.content()
+
+    # Promote it to the needs library (a stand-in library registered on the hook).
+    submission = FormSubmission.objects.get()
+    with hooks.register_temporarily(PROMOTE_HOOK, fake_need_library([])):
+        edit_url = reverse("kexie_submissions:edit", args=[submission.pk])
+        admin.goto(live_server.url + edit_url)
+        admin.get_by_role("button", name="动作").click()  # the header's "…" menu
+        admin.get_by_role("link", name="转入需求库").click()
+        admin.wait_for_url("**/promote/")
+        admin.get_by_role("button", name="转为需求草稿").click()
+        admin.wait_for_url("**/edit/*/")
+        assert "已根据此提交创建需求草稿" in admin.content()
+    submission.refresh_from_db()
+    assert Group.objects.get(pk=submission.promoted_id).name == "前进村"
