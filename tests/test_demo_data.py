@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Site
 
+from kexie_forms.models import FormPage, FormSubmission
 from kexie_pages.downloads import download_counter
 from kexie_pages.models import BookletPage, HomePage, NewsPage
 
@@ -27,3 +28,8 @@ def test_demo_data_loads_and_can_be_run_again(client):
     assert pdf.startswith(b"%PDF-") and len(pdf) == booklet.file_size
     download_counter.flush()
     assert booklet.download_count == 1
+    # county submissions: three forms, submissions from several counties
+    assert FormPage.objects.live().count() == 3
+    assert FormSubmission.objects.count() == 10
+    assert FormSubmission.objects.values("county").distinct().count() >= 5
+    assert "贫困村科技需求征集" in client.get("/needs-survey/").content.decode()

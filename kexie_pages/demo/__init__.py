@@ -7,6 +7,7 @@ the fixtures folder, returning a line that says what it loaded.
 from collections.abc import Callable
 from pathlib import Path
 
+from django.apps import apps
 from wagtail.models import Page
 
 from . import booklets, courses, news
@@ -16,3 +17,8 @@ LOADERS: list[Callable[[Page, Path], str]] = [
     booklets.load,
     courses.load,
 ]
+
+if apps.is_installed("kexie_forms"):
+    from kexie_forms import demo as forms
+
+    LOADERS.append(forms.load)

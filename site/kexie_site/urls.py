@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api_v3.urls),
     path("search/", kexie_views.search, name="search"),
+    path("forms/", include("kexie_forms.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path(
         "robots.txt",

@@ -153,6 +153,11 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Form attachments: private, never below MEDIA_URL (see kexie_forms/storage.py).
+    "kexie_forms_private": {
+        "BACKEND": "kexie_forms.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private"},
+    },
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -182,3 +187,10 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 
 WAGTAILAPI_DOCS_ENABLED = True
 KEXIE_FIXTURES_DIR = REPO_DIR / "fixtures"
+
+# County submission forms (kexie_forms): a stale CSRF token on a form page shows
+# the visitor's input back instead of Django's bare 403; per-address rate limit
+# as "<submissions>/<seconds>" (shared between workers when REDIS_URL is set).
+CSRF_FAILURE_VIEW = "kexie_forms.views.csrf_failure"
+_rate = os.environ.get("KEXIE_FORMS_RATE_LIMIT", "10/60").split("/")
+KEXIE_FORMS_RATE_LIMIT = (int(_rate[0]), int(_rate[1]))
