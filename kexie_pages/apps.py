@@ -9,6 +9,14 @@ class KexiePagesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # The plugin's own endpoints join Wagtail's NinjaAPI, so one OpenAPI
+        # document describes everything (as wagtail.snippets does).
+        from wagtail.api.v3.api import api
+
+        from .course_api import router as courses_router
+
+        api.add_router("/kexie/courses/", courses_router)
+
         from .api.directories import register_routers
 
         register_routers()
