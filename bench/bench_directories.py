@@ -38,7 +38,7 @@ def _rows(count: int, seed: int = 1) -> list[dict[str, str]]:
 
 
 def _xlsx(rows: list[dict[str, str]]) -> bytes:
-    from kexie_pages.services.directories import _workbook_bytes
+    from kexie_pages.directory_services import _workbook_bytes
 
     headers = list(rows[0])
     return _workbook_bytes(headers, [list(row.values()) for row in rows])
@@ -60,7 +60,7 @@ def _clear() -> None:
 
 
 def ours(content: bytes) -> None:
-    from kexie_pages.services.directories import directory_import
+    from kexie_pages.directory_services import directory_import
 
     result = directory_import(
         directory="experts", content=content, filename="x.xlsx", dry_run=False
@@ -72,7 +72,7 @@ def ours_deferred(content: bytes) -> None:
     """The same import with search indexing handed to a django-tasks worker (not run here)."""
     from types import SimpleNamespace
 
-    from kexie_pages.services import directories
+    from kexie_pages import directory_services as directories
 
     task = directories.directory_index_task
     directories.directory_index_task = SimpleNamespace(enqueue=lambda *args: None)
@@ -187,7 +187,7 @@ import django
 django.setup()
 from django.conf import settings
 settings.DEBUG = False
-from kexie_pages.services.directories import directory_import
+from kexie_pages.directory_services import directory_import
 started = time.perf_counter()
 if {do_import}:
     content = open({path!r}, "rb").read()

@@ -17,6 +17,6 @@ class KexiePagesConfig(AppConfig):
 
         api.add_router("/kexie/courses/", courses_router)
 
-        from .api.directories import register_routers
+        from .directory_api import register_routers
 
         register_routers()

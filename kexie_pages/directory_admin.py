@@ -23,16 +23,8 @@ from wagtail_modeladmin.helpers.search import BaseSearchHandler
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView
 
-from .models.directories import (
-    Achievement,
-    Association,
-    DemonstrationBase,
-    Expert,
-    TechLeader,
-    directory_name,
-)
-from .selectors.directories import directory_search
-from .services.directories import (
+from .directory_selectors import directory_search
+from .directory_services import (
     PREVIEW_ROWS,
     DirectoryImportError,
     ImportResult,
@@ -44,6 +36,14 @@ from .services.directories import (
     pending_upload_delete,
     pending_upload_read,
     pending_upload_save,
+)
+from .models.directories import (
+    Achievement,
+    Association,
+    DemonstrationBase,
+    Expert,
+    TechLeader,
+    directory_name,
 )
 
 CONTENT_TYPES = {

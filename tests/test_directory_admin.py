@@ -8,8 +8,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from kexie_pages.directory_services import directory_import
 from kexie_pages.models import Association, Expert
-from kexie_pages.services.directories import directory_import
 
 from .directory_helpers import csv_bytes, sample, table
 

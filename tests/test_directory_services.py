@@ -9,9 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from kexie_pages.models import DIRECTORIES, Achievement, Expert, TechLeader
-from kexie_pages.services import directories as services
-from kexie_pages.services.directories import (
+from kexie_pages import directory_services as services
+from kexie_pages.directory_services import (
     DirectoryImportError,
     directory_export,
     directory_import,
@@ -21,6 +20,7 @@ from kexie_pages.services.directories import (
     pending_upload_save,
     pending_uploads_clean,
 )
+from kexie_pages.models import DIRECTORIES, Achievement, Expert, TechLeader
 
 from .directory_helpers import csv_bytes, sample, table, xlsx_bytes
 

@@ -39,10 +39,10 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from ..models.directories import DIRECTORIES, DirectoryEntry, directory_name
-from ..resources import RESOURCES, SERIAL_COLUMN, DirectoryResource
-from ..tasks import directory_index_task
-from ..widgets import cell_text, formula_safe
+from .models.directories import DIRECTORIES, DirectoryEntry, directory_name
+from .resources import RESOURCES, SERIAL_COLUMN, DirectoryResource
+from .tasks import directory_index_task
+from .widgets import cell_text, formula_safe
 
 FORMATS = ("xlsx", "csv", "json")
 BATCH_SIZE = 500
@@ -742,8 +742,8 @@ def directory_template(*, directory: str) -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ..models import County, IndustryCategory
-    from ..widgets import (
+    from .models import County, IndustryCategory
+    from .widgets import (
         NO,
         YES,
         CategoriesWidget,

@@ -9,8 +9,8 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
-from ..models.directories import DIRECTORIES
-from ..selectors.directories import directory_public_entries
+from .directory_selectors import directory_public_entries
+from .models.directories import DIRECTORIES
 
 
 class DirectoryFilters(Schema):

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from ..models.directories import DIRECTORIES, Expert
+from .models.directories import DIRECTORIES, Expert
 
 #: How many search hits a listing considers; more is not a useful answer.
 MAX_SEARCH_HITS = 2000
