@@ -141,6 +141,22 @@ class DirectoryIndexView(IndexView):
         return context
 
 
+def _yes_no(field_name: str, label: str):
+    """A list column showing 是/否: modeladmin's boolean icons come from
+    ``django.contrib.admin``'s static files, which a Wagtail site lacks."""
+
+    def column(obj) -> str:
+        return _("Yes") if getattr(obj, field_name) else _("No")
+
+    column.short_description = label
+    column.admin_order_field = field_name
+    return column
+
+
+public_column = _yes_no("is_public", gettext_lazy("public"))
+advanced_column = _yes_no("is_advanced", gettext_lazy("commended as advanced"))
+
+
 class DirectoryModelAdmin(ModelAdmin):
     """What the five directory admins share; subclasses set ``model`` and the lists."""
 
@@ -186,7 +202,7 @@ class DirectoryModelAdmin(ModelAdmin):
 class ExpertAdmin(DirectoryModelAdmin):
     model = Expert
     menu_icon = "user"
-    list_display = ("name", "employer", "title", "speciality", "is_public")
+    list_display = ("name", "employer", "title", "speciality", public_column)
     list_filter = (
         _taxonomy("counties"),
         _taxonomy("categories"),
@@ -199,7 +215,7 @@ class ExpertAdmin(DirectoryModelAdmin):
 class AchievementAdmin(DirectoryModelAdmin):
     model = Achievement
     menu_icon = "doc-full"
-    list_display = ("title", "organisation", "maturity", "year", "is_public")
+    list_display = ("title", "organisation", "maturity", "year", public_column)
     list_filter = (_taxonomy("counties"), _taxonomy("categories"), "is_public", "year")
     list_select_related = ("expert",)
 
@@ -212,8 +228,8 @@ class AssociationAdmin(DirectoryModelAdmin):
         "county",
         "township",
         "member_count",
-        "is_advanced",
-        "is_public",
+        advanced_column,
+        public_column,
     )
     list_filter = (
         _taxonomy("county"),
@@ -227,7 +243,7 @@ class AssociationAdmin(DirectoryModelAdmin):
 class DemonstrationBaseAdmin(DirectoryModelAdmin):
     model = DemonstrationBase
     menu_icon = "home"
-    list_display = ("name", "county", "level", "manager", "is_public")
+    list_display = ("name", "county", "level", "manager", public_column)
     list_filter = (_taxonomy("county"), _taxonomy("categories"), "is_public", "level")
     list_select_related = ("county",)
 
@@ -241,7 +257,7 @@ class TechLeaderAdmin(DirectoryModelAdmin):
         "township",
         "village",
         "households_helped",
-        "is_public",
+        public_column,
     )
     list_filter = (_taxonomy("county"), _taxonomy("categories"), "is_public")
     list_select_related = ("county",)
