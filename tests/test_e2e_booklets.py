@@ -1,6 +1,5 @@
 """Browser test: a farmer's cheap phone finds a booklet and downloads it whole."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -8,24 +7,9 @@ import pytest
 from kexie_pages.downloads import download_counter
 from kexie_pages.models import BookletDownloadCount, IndustryCategory
 
-from .conftest import CHROMIUM
 from .test_booklets import add_booklet, make_pdf
-from .test_e2e_home import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

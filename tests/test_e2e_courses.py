@@ -7,7 +7,6 @@ import pytest
 from kexie_pages.models import CoursePage, CourseRegistration
 
 from .test_courses import add_course, county, hall  # noqa: F401 - fixture
-from .test_e2e_home import browser  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.e2e
 def test_lecture_hall_filter_open_and_register(
     live_server,
     hall,  # noqa: F811 - the imported fixture
-    browser,  # noqa: F811 - the imported fixture
+    browser,
     width,
     tmp_path,
 ):

@@ -1,8 +1,6 @@
 """Browser test: a county clerk fills a form on a phone, gets a receipt, looks
 it up; a county reviewer then reviews it in the admin."""
 
-import os
-
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -13,26 +11,10 @@ from kexie_forms.models import FormSubmission
 from kexie_forms.services import PROMOTE_HOOK
 
 from .forms_helpers import PDF, make_form_page
-from .test_e2e_home import CHROMIUM_ARGS
 from .test_forms_admin import reviewer
 from .test_forms_services import fake_need_library
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    from .conftest import CHROMIUM
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
