@@ -1,5 +1,6 @@
 """Writes that span models: storing a submission with its receipt, reviewing it."""
 
+import hashlib
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
@@ -67,8 +68,11 @@ def submission_create(
     A second call with the same ``idempotency_key`` (a refresh, a double
     click, a retried API call) returns the first submission instead.
     Raises :class:`SubmissionRefused` when the form is closed or full.
+    The key is stored as its SHA-256 digest: signed form tokens and clients'
+    own keys vary in length, the column does not.
     """
     if idempotency_key:
+        idempotency_key = hashlib.sha256(idempotency_key.encode()).hexdigest()
         existing = FormSubmission.objects.filter(
             page=page, idempotency_key=idempotency_key
         ).first()
