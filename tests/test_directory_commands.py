@@ -91,8 +91,9 @@ def test_exit_codes_from_the_shell(tmp_path):
         "kexie_import",
         "experts",
     ]
+    # A throwaway SQLite database of its own, whatever DATABASE_URL the suite runs on.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
         "DJANGO_SETTINGS_MODULE": "kexie_site.settings.test",
         "KEXIE_VAR_DIR": str(tmp_path),
     }
