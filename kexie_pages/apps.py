@@ -9,6 +9,7 @@ class KexiePagesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .api.directories import register_routers
+        from .api import directories, needs
 
-        register_routers()
+        directories.register_routers()
+        needs.register_routers()

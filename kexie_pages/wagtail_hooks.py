@@ -1,10 +1,12 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.options import modeladmin_register
 
 from .directory_admin import ThinkTankAdminGroup
 from .models import County, IndustryCategory
+from .needs_admin import NeedsDashboardPanel, NeedsViewSetGroup
 
 
 class CountyViewSet(SnippetViewSet):
@@ -34,3 +36,13 @@ register_snippet(TaxonomyViewSetGroup)
 
 
 modeladmin_register(ThinkTankAdminGroup)
+
+
+register_snippet(NeedsViewSetGroup)
+
+
+@hooks.register("construct_homepage_panels")
+def add_needs_panel(request, panels) -> None:
+    """The needs statistics on the dashboard, for staff who may edit needs."""
+    if request.user.has_perm("kexie_pages.change_need"):
+        panels.append(NeedsDashboardPanel())

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from wagtail.models import Page
 
-from . import directories, news
+from . import directories, needs, news
 
 LOADERS: list[Callable[[Page, Path], str]] = [
     news.load,
     directories.load,
+    needs.load,
 ]

@@ -8,6 +8,17 @@ from .directories import (
     TechLeader,
     ThinkTankPage,
 )
+from .needs import (
+    Enquiry,
+    EnquiryKind,
+    EnquiryStatus,
+    Need,
+    NeedMatch,
+    NeedsLibraryPage,
+    NeedStatus,
+    NeedStatusChange,
+    NeedUrgency,
+)
 from .pages import HomePage, NewsIndexPage, NewsPage, OrganisationSettings
 from .taxonomy import County, IndustryCategory
 
@@ -18,9 +29,18 @@ __all__ = [
     "County",
     "DemonstrationBase",
     "DirectoryEntry",
+    "Enquiry",
+    "EnquiryKind",
+    "EnquiryStatus",
     "Expert",
     "HomePage",
     "IndustryCategory",
+    "Need",
+    "NeedMatch",
+    "NeedStatus",
+    "NeedStatusChange",
+    "NeedUrgency",
+    "NeedsLibraryPage",
     "NewsIndexPage",
     "NewsPage",
     "OrganisationSettings",

@@ -1,0 +1,96 @@
+"""The needs library's public views, routed by ``NeedsLibraryPage``."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from .forms import EnquiryForm
+from .models.needs import Need, NeedsLibraryPage, NeedStatus
+from .selectors.needs import (
+    NeedFilters,
+    need_public_matches,
+    needs_public_facets,
+    needs_public_list,
+)
+from .services.needs import enquiry_create, needs_export
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def needs_library(request: HttpRequest, page: NeedsLibraryPage) -> HttpResponse:
+    """The filtered, paginated library with counts per county, industry and status."""
+    filters = NeedFilters.from_params(request.GET)
+    needs = needs_public_list(filters=filters)
+    page_obj = Paginator(needs, page.per_page or 20).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in filters.as_dict().items() if v})
+    context = page.get_context(request)
+    context.update(
+        {
+            "filters": filters,
+            "search_query": filters.query,
+            "needs": page_obj,
+            "facets": needs_public_facets(filters=filters),
+            "library_url": page.get_url(request),
+            "filter_query": query,
+            "status_values": NeedStatus,
+        }
+    )
+    return TemplateResponse(request, "kexie_pages/needs_library_page.html", context)
+
+
+def need_detail(
+    request: HttpRequest, page: NeedsLibraryPage, need_id: int
+) -> HttpResponse:
+    """One live need: its problem, status history, matched help and the enquiry form."""
+    need = get_object_or_404(
+        Need.objects.public().select_related("county", "category"), pk=need_id
+    )
+    form = EnquiryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+        enquiry_create(need=need, **data)
+        return HttpResponseRedirect(page.need_url(need, request) + "?sent=1#enquiry")
+    experts, achievements = need_public_matches(need=need)
+    context = page.get_context(request)
+    context.update(
+        {
+            "need": need,
+            "history": need.status_changes.all(),
+            "matched_experts": experts,
+            "matched_achievements": achievements,
+            "form": form,
+            "sent": request.GET.get("sent") == "1",
+            "library_url": page.get_url(request),
+        }
+    )
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(
+        request, "kexie_pages/need_detail.html", context, status=status
+    )
+
+
+def needs_download(
+    request: HttpRequest, page: NeedsLibraryPage, file_format: str
+) -> HttpResponse:
+    """The filtered library as XLSX or CSV, public fields only."""
+    if file_format not in CONTENT_TYPES:
+        raise Http404
+    filters = NeedFilters.from_params(request.GET)
+    content = needs_export(
+        needs=needs_public_list(filters=filters),
+        file_format=file_format,
+        base_url=page.get_full_url(request),
+    )
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="needs-{stamp}.{file_format}"; '
+        f"filename*=UTF-8''%E7%A7%91%E6%8A%80%E9%9C%80%E6%B1%82%E5%BA%93-{stamp}.{file_format}"
+    )
+    return response
