@@ -14,6 +14,7 @@ from .selectors.needs import (
     need_public_matches,
     needs_public_facets,
     needs_public_list,
+    needs_search_pks,
 )
 from .services.needs import enquiry_create, needs_export
 
@@ -23,11 +24,25 @@ CONTENT_TYPES = {
 }
 
 
+class KnownCountPaginator(Paginator):
+    """A paginator told its count: the facet query has already counted."""
+
+    def __init__(self, object_list, per_page, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # fills the cached_property
+
+
 def needs_library(request: HttpRequest, page: NeedsLibraryPage) -> HttpResponse:
     """The filtered, paginated library with counts per county, industry and status."""
     filters = NeedFilters.from_params(request.GET)
-    needs = needs_public_list(filters=filters)
-    page_obj = Paginator(needs, page.per_page or 20).get_page(request.GET.get("page"))
+    pks = needs_search_pks(query=filters.query)
+    facets = needs_public_facets(filters=filters, search_pks=pks)
+    paginator = KnownCountPaginator(
+        needs_public_list(filters=filters, search_pks=pks),
+        page.per_page or 20,
+        count=facets.total,
+    )
+    page_obj = paginator.get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in filters.as_dict().items() if v})
     context = page.get_context(request)
     context.update(
@@ -35,7 +50,7 @@ def needs_library(request: HttpRequest, page: NeedsLibraryPage) -> HttpResponse:
             "filters": filters,
             "search_query": filters.query,
             "needs": page_obj,
-            "facets": needs_public_facets(filters=filters),
+            "facets": facets,
             "library_url": page.get_url(request),
             "filter_query": query,
             "status_values": NeedStatus,

@@ -56,7 +56,8 @@ class NeedFilters:
         return any(self.as_dict().values())
 
 
-def _search_pks(query: str) -> list[int] | None:
+def needs_search_pks(*, query: str) -> list[int] | None:
+    """Ids of the live needs matching ``query`` (Chinese-aware); None for no query."""
     if not query:
         return None
     hits = Need.objects.filter(live=True).search(query, order_by_relevance=False)
@@ -76,9 +77,12 @@ def _filtered(filters: NeedFilters, *, skip: str = "", pks=None) -> QuerySet:
     return needs
 
 
-def needs_public_list(*, filters: NeedFilters) -> QuerySet:
-    """The live needs matching ``filters``, newest report first, ready to page."""
-    pks = _search_pks(filters.query)
+def needs_public_list(*, filters: NeedFilters, search_pks=...) -> QuerySet:
+    """The live needs matching ``filters``, newest report first, ready to page.
+
+    ``search_pks`` passes on a keyword search already run for the facets.
+    """
+    pks = needs_search_pks(query=filters.query) if search_pks is ... else search_pks
     return (
         _filtered(filters, pks=pks)
         .select_related("county", "category")
@@ -117,43 +121,63 @@ class NeedFacets:
     counties: list[Facet] = field(default_factory=list)
     categories: list[Facet] = field(default_factory=list)
     statuses: list[Facet] = field(default_factory=list)
+    #: How many needs match every filter: the listing's count, already known.
+    total: int = 0
 
 
-def needs_public_facets(*, filters: NeedFilters) -> NeedFacets:
+def needs_public_facets(*, filters: NeedFilters, search_pks=...) -> NeedFacets:
     """Counts per county, industry and status, each under the *other* filters,
-    so that every count says what choosing it would show."""
-    pks = _search_pks(filters.query)
+    so that every count says what choosing it would show.
 
-    def counts(skip: str, column: str) -> dict:
-        rows = (
-            _filtered(filters, skip=skip, pks=pks)
-            .order_by()
-            .values(column)
-            .annotate(n=Count("id"))
-        )
-        return {row[column]: row["n"] for row in rows}
-
-    by_county = counts("county", "county__code")
-    by_category = counts("category", "category__slug")
-    by_status = counts("status", "status")
+    One grouped query (county × industry × status: at most a few hundred
+    rows) gives every facet and the total; the keyword, if any, narrows it.
+    """
+    pks = needs_search_pks(query=filters.query) if search_pks is ... else search_pks
+    needs = Need.objects.public()
+    if pks is not None:
+        needs = needs.filter(pk__in=pks)
+    cells = (
+        needs.order_by()
+        .values_list("county__code", "category__slug", "status")
+        .annotate(n=Count("id"))
+    )
+    wanted = {
+        "county": filters.county,
+        "category": filters.category,
+        "status": filters.status,
+    }
+    by = {"county": {}, "category": {}, "status": {}}
+    total = 0
+    for county_code, category_slug, status, n in cells:
+        values = {"county": county_code, "category": category_slug, "status": status}
+        misses = [k for k, v in wanted.items() if v and values[k] != v]
+        if not misses:
+            total += n
+        for facet in by:
+            # A cell counts for a facet when it passes the *other* filters.
+            if not [k for k in misses if k != facet]:
+                by[facet][values[facet]] = by[facet].get(values[facet], 0) + n
     return NeedFacets(
         counties=[
-            Facet(c.code, c.name, by_county.get(c.code, 0), c.code == filters.county)
+            Facet(c.code, c.name, by["county"].get(c.code, 0), c.code == filters.county)
             for c in County.objects.all()
         ],
         categories=[
             Facet(
                 c.slug,
                 c.name,
-                by_category.get(c.slug, 0),
+                by["category"].get(c.slug, 0),
                 c.slug == filters.category,
             )
             for c in IndustryCategory.objects.all()
         ],
         statuses=[
-            Facet(value, str(label), by_status.get(value, 0), value == filters.status)
+            Facet(
+                value, str(label), by["status"].get(value, 0), value == filters.status
+            )
             for value, label in NeedStatus.choices
         ],
+        total=total,
     )
 
 
@@ -232,6 +256,36 @@ CITYWIDE_POINTS = 1
 MAX_KEYWORD_POINTS = 4
 KEYWORD_COUNT = 8
 SEARCH_HIT_CAP = 500
+#: Words every need says; matching on them finds everybody.
+STOPWORDS = frozenset(
+    [
+        "技术",
+        "希望",
+        "需要",
+        "问题",
+        "指导",
+        "群众",
+        "村里",
+        "贫困户",
+        "专家",
+        "方面",
+        "得到",
+        "帮助",
+        "学习",
+        "缺乏",
+        "发展",
+        "计划",
+        "全村",
+        "合作社",
+        "培训",
+        "帮扶",
+        "急需",
+        "缺少",
+        "反映",
+        "明显",
+        "严重",
+    ]
+)
 
 
 @dataclass
@@ -252,7 +306,9 @@ def need_keywords(*, need: Need, count: int = KEYWORD_COUNT) -> list[str]:
     first among equals; one-character words are too vague to match on."""
     text = f"{need.title}。{need.description}"
     words = jieba.analyse.extract_tags(text, topK=count * 2)
-    return [w for w in words if len(w) >= 2 and not w.isdigit()][:count]
+    return [w for w in words if len(w) >= 2 and not w.isdigit() and w not in STOPWORDS][
+        :count
+    ]
 
 
 def _suggest(

@@ -161,7 +161,9 @@ def needs_bulk_create(
 def _reported_at(need: Need):
     """When a bulk-created need entered the library: the morning it was reported."""
     moment = datetime.combine(need.reported_on, time(9))
-    return timezone.make_aware(moment) if settings.USE_TZ else moment
+    if settings.USE_TZ:
+        moment = timezone.make_aware(moment)
+    return min(moment, timezone.now())
 
 
 # Distribution -------------------------------------------------------------
