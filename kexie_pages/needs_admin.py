@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, TitleColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models.directories import Achievement, Expert
@@ -55,6 +55,7 @@ class NeedViewSet(SnippetViewSet):
         "status",
         "households",
         "reported_on",
+        LiveStatusTagColumn(label=gettext_lazy("Published")),
         MatchingColumn("matching", label=gettext_lazy("Matching")),
     ]
     list_filter = ["county", "category", "status", "urgency", "live"]

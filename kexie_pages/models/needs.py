@@ -21,6 +21,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import (
     DraftStateMixin,
@@ -185,7 +186,10 @@ class Need(
             models.Index(
                 fields=["live", "-reported_on", "-id"], name="kexie_need_listing"
             ),
-            models.Index(fields=["live", "status"], name="kexie_need_status"),
+            models.Index(
+                fields=["live", "county", "category", "status"],
+                name="kexie_need_facets",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -400,6 +404,8 @@ class NeedsLibraryPage(RoutablePageMixin, Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("per_page")]
+    # The needs themselves are served by /api/v3/kexie/needs/ (they are not pages).
+    api_fields = [APIField("intro")]
     search_fields = Page.search_fields + [
         ChineseSearchField("title", boost=2),
         ChineseSearchField("intro"),

@@ -1,6 +1,7 @@
 """Reading the needs library: public listings with facet counts, statistics and
 the matching suggestions staff see for each need."""
 
+import re
 from dataclasses import dataclass, field
 
 import jieba
@@ -14,8 +15,6 @@ from ..models.taxonomy import County, IndustryCategory
 
 #: The longest keyword query honoured; a longer one is cut, never an error.
 MAX_QUERY_CHARS = 100
-#: How many search hits a listing considers.
-MAX_SEARCH_HITS = 5000
 
 
 @dataclass(frozen=True)
@@ -56,15 +55,49 @@ class NeedFilters:
         return any(self.as_dict().values())
 
 
-def needs_search_pks(*, query: str) -> list[int] | None:
-    """Ids of the live needs matching ``query`` (Chinese-aware); None for no query."""
-    if not query:
-        return None
-    hits = Need.objects.filter(live=True).search(query, order_by_relevance=False)
-    return [need.pk for need in hits[:MAX_SEARCH_HITS]]
+#: The fields a keyword is looked for in, as in ``Need.search_fields``.
+KEYWORD_FIELDS = ("title", "description", "village", "township")
+MAX_KEYWORD_WORDS = 10
+_WORD_RE = re.compile(r"\w+")
 
 
-def _filtered(filters: NeedFilters, *, skip: str = "", pks=None) -> QuerySet:
+def keyword_words(query: str) -> list[str]:
+    """The words of ``query``: jieba cuts a run of Chinese into words, as the
+    Chinese search does; punctuation is dropped."""
+    words: list[str] = []
+    for run in _WORD_RE.findall(query):
+        for word in jieba.cut(run):
+            word = word.strip()
+            if word and word not in words:
+                words.append(word)
+    return words[:MAX_KEYWORD_WORDS]
+
+
+def keyword_q(words: list[str], fields: tuple[str, ...]) -> Q:
+    """Rows containing every word in one of ``fields`` (a Chinese word is
+    found wherever it appears, as the search index's bigrams find it)."""
+    condition = Q()
+    for word in words:
+        either = Q()
+        for name in fields:
+            either |= Q(**{f"{name}__icontains": word})
+        condition &= either
+    return condition
+
+
+def needs_keyword_q(*, query: str) -> Q | None:
+    """The keyword filter of the library; None when ``query`` holds no word.
+
+    The database search backend's SQLite query joins the FTS table the slow
+    way round (two seconds for a common word over 20,000 needs, see the
+    README), so the library filters with the same Chinese segmentation on the
+    needs table itself: a few milliseconds, on SQLite and PostgreSQL alike.
+    """
+    words = keyword_words(query)
+    return keyword_q(words, KEYWORD_FIELDS) if words else None
+
+
+def _filtered(filters: NeedFilters, *, skip: str = "", keyword=None) -> QuerySet:
     needs = Need.objects.public()
     if filters.county and skip != "county":
         needs = needs.filter(county__code=filters.county)
@@ -72,19 +105,15 @@ def _filtered(filters: NeedFilters, *, skip: str = "", pks=None) -> QuerySet:
         needs = needs.filter(category__slug=filters.category)
     if filters.status and skip != "status":
         needs = needs.filter(status=filters.status)
-    if pks is not None:
-        needs = needs.filter(pk__in=pks)
+    if keyword is not None:
+        needs = needs.filter(keyword)
     return needs
 
 
-def needs_public_list(*, filters: NeedFilters, search_pks=...) -> QuerySet:
-    """The live needs matching ``filters``, newest report first, ready to page.
-
-    ``search_pks`` passes on a keyword search already run for the facets.
-    """
-    pks = needs_search_pks(query=filters.query) if search_pks is ... else search_pks
+def needs_public_list(*, filters: NeedFilters) -> QuerySet:
+    """The live needs matching ``filters``, newest report first, ready to page."""
     return (
-        _filtered(filters, pks=pks)
+        _filtered(filters, keyword=needs_keyword_q(query=filters.query))
         .select_related("county", "category")
         .only(
             "id",
@@ -125,22 +154,27 @@ class NeedFacets:
     total: int = 0
 
 
-def needs_public_facets(*, filters: NeedFilters, search_pks=...) -> NeedFacets:
+def needs_public_facets(*, filters: NeedFilters) -> NeedFacets:
     """Counts per county, industry and status, each under the *other* filters,
     so that every count says what choosing it would show.
 
     One grouped query (county × industry × status: at most a few hundred
     rows) gives every facet and the total; the keyword, if any, narrows it.
     """
-    pks = needs_search_pks(query=filters.query) if search_pks is ... else search_pks
     needs = Need.objects.public()
-    if pks is not None:
-        needs = needs.filter(pk__in=pks)
+    keyword = needs_keyword_q(query=filters.query)
+    if keyword is not None:
+        needs = needs.filter(keyword)
+    # Ids, not codes: no join, and an index covers the whole query.
     cells = (
         needs.order_by()
-        .values_list("county__code", "category__slug", "status")
+        .values_list("county_id", "category_id", "status")
         .annotate(n=Count("id"))
     )
+    counties = list(County.objects.all())
+    categories = list(IndustryCategory.objects.all())
+    county_codes = {c.pk: c.code for c in counties}
+    category_slugs = {c.pk: c.slug for c in categories}
     wanted = {
         "county": filters.county,
         "category": filters.category,
@@ -148,8 +182,12 @@ def needs_public_facets(*, filters: NeedFilters, search_pks=...) -> NeedFacets:
     }
     by = {"county": {}, "category": {}, "status": {}}
     total = 0
-    for county_code, category_slug, status, n in cells:
-        values = {"county": county_code, "category": category_slug, "status": status}
+    for county_id, category_id, status, n in cells:
+        values = {
+            "county": county_codes.get(county_id),
+            "category": category_slugs.get(category_id),
+            "status": status,
+        }
         misses = [k for k, v in wanted.items() if v and values[k] != v]
         if not misses:
             total += n
@@ -160,7 +198,7 @@ def needs_public_facets(*, filters: NeedFilters, search_pks=...) -> NeedFacets:
     return NeedFacets(
         counties=[
             Facet(c.code, c.name, by["county"].get(c.code, 0), c.code == filters.county)
-            for c in County.objects.all()
+            for c in counties
         ],
         categories=[
             Facet(
@@ -169,7 +207,7 @@ def needs_public_facets(*, filters: NeedFilters, search_pks=...) -> NeedFacets:
                 by["category"].get(c.slug, 0),
                 c.slug == filters.category,
             )
-            for c in IndustryCategory.objects.all()
+            for c in categories
         ],
         statuses=[
             Facet(
@@ -337,10 +375,14 @@ def _suggest(
     )
     hits: set[int] = set()
     if keywords:
-        results = model.objects.all().search(
-            " ".join(keywords), operator="or", order_by_relevance=False
+        any_keyword = Q()
+        for word in keywords:
+            any_keyword |= keyword_q([word], text_fields)
+        hits = set(
+            model.objects.filter(any_keyword).values_list("pk", flat=True)[
+                :SEARCH_HIT_CAP
+            ]
         )
-        hits = {obj.pk for obj in results[:SEARCH_HIT_CAP]}
     candidates = (in_industry | serving | hits) - exclude
     if not candidates:
         return []
@@ -398,8 +440,8 @@ def need_match_suggestions(
 
     A candidate must share the need's industry or words of its problem
     description; serving the need's county (or the whole city) adds to its
-    score. Candidates come from three indexed lookups (industry, county, the
-    Chinese search index on the need's keywords), so the cost grows with the
+    score. Candidates come from three lookups (industry, county, entries whose
+    text contains one of the need's jieba keywords), so the cost grows with the
     number of candidates, not with the size of the directories. Already
     matched entries are left out.
     """
