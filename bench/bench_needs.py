@@ -196,8 +196,8 @@ def _queries(client: Client, url: str) -> int:
 
 def main() -> list[str]:
     from kexie_pages.models import Need, NeedsLibraryPage
-    from kexie_pages.selectors.needs import need_keywords, need_match_suggestions
-    from kexie_pages.services.needs import needs_bulk_create
+    from kexie_pages.needs_selectors import need_keywords, need_match_suggestions
+    from kexie_pages.needs_services import needs_bulk_create
 
     home, library = _site()
     lines = [

@@ -9,7 +9,18 @@ class KexiePagesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .api import directories, needs
+        # The plugin's own endpoints join Wagtail's NinjaAPI, so one OpenAPI
+        # document describes everything (as wagtail.snippets does).
+        from wagtail.api.v3.api import api
 
-        directories.register_routers()
-        needs.register_routers()
+        from .course_api import router as courses_router
+
+        api.add_router("/kexie/courses/", courses_router)
+
+        from .directory_api import register_routers
+
+        register_routers()
+
+        from .needs_api import router as needs_router
+
+        api.add_router("/kexie/needs/", needs_router)

@@ -23,16 +23,9 @@ from wagtail_modeladmin.helpers.search import BaseSearchHandler
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView
 
-from .models.directories import (
-    Achievement,
-    Association,
-    DemonstrationBase,
-    Expert,
-    TechLeader,
-    directory_name,
-)
-from .selectors.directories import directory_search
-from .services.directories import (
+from .directory_selectors import directory_search
+from .directory_services import (
+    PREVIEW_ROWS,
     DirectoryImportError,
     ImportResult,
     directory_export,
@@ -44,14 +37,20 @@ from .services.directories import (
     pending_upload_read,
     pending_upload_save,
 )
+from .models.directories import (
+    Achievement,
+    Association,
+    DemonstrationBase,
+    Expert,
+    TechLeader,
+    directory_name,
+)
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
-#: Rows shown in the preview besides every error row; the counts cover all.
-PREVIEW_ROWS = 200
 
 
 class DirectoryUploadForm(forms.Form):
@@ -142,6 +141,22 @@ class DirectoryIndexView(IndexView):
         return context
 
 
+def _yes_no(field_name: str, label: str):
+    """A list column showing 是/否: modeladmin's boolean icons come from
+    ``django.contrib.admin``'s static files, which a Wagtail site lacks."""
+
+    def column(obj) -> str:
+        return _("Yes") if getattr(obj, field_name) else _("No")
+
+    column.short_description = label
+    column.admin_order_field = field_name
+    return column
+
+
+public_column = _yes_no("is_public", gettext_lazy("public"))
+advanced_column = _yes_no("is_advanced", gettext_lazy("commended as advanced"))
+
+
 class DirectoryModelAdmin(ModelAdmin):
     """What the five directory admins share; subclasses set ``model`` and the lists."""
 
@@ -187,7 +202,7 @@ class DirectoryModelAdmin(ModelAdmin):
 class ExpertAdmin(DirectoryModelAdmin):
     model = Expert
     menu_icon = "user"
-    list_display = ("name", "employer", "title", "speciality", "is_public")
+    list_display = ("name", "employer", "title", "speciality", public_column)
     list_filter = (
         _taxonomy("counties"),
         _taxonomy("categories"),
@@ -200,7 +215,7 @@ class ExpertAdmin(DirectoryModelAdmin):
 class AchievementAdmin(DirectoryModelAdmin):
     model = Achievement
     menu_icon = "doc-full"
-    list_display = ("title", "organisation", "maturity", "year", "is_public")
+    list_display = ("title", "organisation", "maturity", "year", public_column)
     list_filter = (_taxonomy("counties"), _taxonomy("categories"), "is_public", "year")
     list_select_related = ("expert",)
 
@@ -213,8 +228,8 @@ class AssociationAdmin(DirectoryModelAdmin):
         "county",
         "township",
         "member_count",
-        "is_advanced",
-        "is_public",
+        advanced_column,
+        public_column,
     )
     list_filter = (
         _taxonomy("county"),
@@ -228,7 +243,7 @@ class AssociationAdmin(DirectoryModelAdmin):
 class DemonstrationBaseAdmin(DirectoryModelAdmin):
     model = DemonstrationBase
     menu_icon = "home"
-    list_display = ("name", "county", "level", "manager", "is_public")
+    list_display = ("name", "county", "level", "manager", public_column)
     list_filter = (_taxonomy("county"), _taxonomy("categories"), "is_public", "level")
     list_select_related = ("county",)
 
@@ -242,7 +257,7 @@ class TechLeaderAdmin(DirectoryModelAdmin):
         "township",
         "village",
         "households_helped",
-        "is_public",
+        public_column,
     )
     list_filter = (_taxonomy("county"), _taxonomy("categories"), "is_public")
     list_select_related = ("county",)
@@ -312,7 +327,9 @@ class DirectoryActionView(View):
         return TemplateResponse(request, template, context)
 
     def render_preview(self, request, token: str, filename: str, result: ImportResult):
-        errors_first = result.error_rows + [r for r in result.rows if not r.errors]
+        errors_first = result.error_rows + [
+            r for r in result.rows if not r.errors and r.cells
+        ]
         limit = max(PREVIEW_ROWS, len(result.error_rows))
         shown = [
             (

@@ -21,8 +21,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models.directories import Achievement, Expert
 from .models.needs import Enquiry, EnquiryStatus, Need, NeedStatus
-from .selectors.needs import need_keywords, need_match_suggestions, needs_statistics
-from .services.needs import (
+from .needs_selectors import need_keywords, need_match_suggestions, needs_statistics
+from .needs_services import (
     NeedsError,
     enquiry_accept,
     enquiry_decline,

@@ -9,13 +9,13 @@ from django.utils.http import urlencode
 
 from .forms import EnquiryForm
 from .models.needs import Need, NeedsLibraryPage, NeedStatus
-from .selectors.needs import (
+from .needs_selectors import (
     NeedFilters,
     need_public_matches,
     needs_public_facets,
     needs_public_list,
 )
-from .services.needs import enquiry_create, needs_export
+from .needs_services import enquiry_create, needs_export
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

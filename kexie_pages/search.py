@@ -21,6 +21,7 @@ and the IK analyzer, set ``KEXIE_SEARCH_SEGMENT = False`` and let the engine
 segment (see README).
 """
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -59,8 +60,14 @@ def index_tokens(text: str) -> Iterator[str]:
         yield from (w for w in jieba.cut_for_search(run) if len(w) > 2)
 
 
+@functools.lru_cache(maxsize=4096)
 def index_text(text: str) -> str:
-    """Return ``text`` as the space-separated tokens the index stores."""
+    """Return ``text`` as the space-separated tokens the index stores.
+
+    Cached: the SQLite backend asks for each field's value several times per
+    object (title, body, autocomplete), and bulk imports repeat the same units,
+    titles and specialities on thousands of rows; segmentation dominated them.
+    """
     return " ".join(index_tokens(text))
 
 

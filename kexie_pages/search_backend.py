@@ -5,10 +5,13 @@ Use it as ``WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND":
 ``wagtail.search.backends.database`` (SQLite FTS5, PostgreSQL, MySQL) and
 rewrites every plain-text query with :func:`kexie_pages.search.segment_query`
 before it is compiled; the indexing side is ``ChineseSearchField``.
+On SQLite the query is also planned differently: see
+``kexie_pages.search_backend_sqlite``.
 """
 
 from functools import cache
 
+from django.db import connection
 from modelsearch.backends.base import BaseSearchBackend
 from modelsearch.backends.database import SearchBackend as DatabaseSearchBackend
 
@@ -24,19 +27,25 @@ class ChineseQueryCompilerMixin:
 
 
 @cache
-def _with_segmentation(compiler_class: type) -> type:
-    return type(
-        f"Chinese{compiler_class.__name__}",
-        (ChineseQueryCompilerMixin, compiler_class),
-        {},
-    )
+def _subclass(base: type, *mixins: type) -> type:
+    return type(f"Chinese{base.__name__}", (*mixins, base), {})
 
 
 def SearchBackend(params: dict) -> BaseSearchBackend:  # noqa: N802 (Wagtail's factory name)
     """Return the database backend for the current vendor, segmenting queries."""
     backend = DatabaseSearchBackend(params)
-    backend.query_compiler_class = _with_segmentation(backend.query_compiler_class)
-    backend.autocomplete_query_compiler_class = _with_segmentation(
-        backend.autocomplete_query_compiler_class
+    mixins = [ChineseQueryCompilerMixin]
+    if (
+        connection.vendor == "sqlite"
+        and type(backend).__name__ == "SQLiteSearchBackend"
+    ):
+        # Imported here: the FTS models exist only on SQLite databases.
+        from .search_backend_sqlite import FTSFirstCompilerMixin, FTSFirstSearchResults
+
+        mixins.append(FTSFirstCompilerMixin)
+        backend.results_class = FTSFirstSearchResults
+    backend.query_compiler_class = _subclass(backend.query_compiler_class, *mixins)
+    backend.autocomplete_query_compiler_class = _subclass(
+        backend.autocomplete_query_compiler_class, *mixins
     )
     return backend

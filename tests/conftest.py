@@ -10,6 +10,15 @@ from kexie_pages.models import HomePage, NewsIndexPage, NewsPage
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -69,3 +78,19 @@ def add_news(parent: NewsIndexPage, number: int, article: dict, **extra) -> News
             **extra,
         )
     )
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium driven by Playwright (its own browser download fails here)."""
+    # Playwright's sync API runs an event loop in this thread; the tests' own
+    # ORM calls happen around, not inside, its calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

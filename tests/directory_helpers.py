@@ -4,8 +4,8 @@ import csv
 import io
 
 from kexie_pages.demo.directories import generate_rows
+from kexie_pages.directory_services import _workbook_bytes
 from kexie_pages.resources import RESOURCES
-from kexie_pages.services.directories import _workbook_bytes
 
 
 def csv_bytes(rows: list[list], *, encoding: str = "utf-8") -> bytes:

@@ -4,7 +4,9 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Site
 
-from kexie_pages.models import HomePage, NewsPage
+from kexie_forms.models import FormPage, FormSubmission
+from kexie_pages.downloads import download_counter
+from kexie_pages.models import BookletPage, HomePage, NewsPage
 
 
 @pytest.mark.django_db
@@ -17,3 +19,17 @@ def test_demo_data_loads_and_can_be_run_again(client):
     home = client.get("/").content.decode()
     assert "工作动态" in home
     assert NewsPage.objects.search("小麦").count() >= 3
+    booklets = BookletPage.objects.live()
+    assert booklets.count() >= 20
+    assert all(b.page_count >= 2 and b.cover_id and b.category_id for b in booklets)
+    booklet = booklets.search("赤霉病")[0]
+    assert booklet.title in client.get("/booklets/", {"q": "赤霉病"}).content.decode()
+    pdf = b"".join(client.get(booklet.download_path).streaming_content)
+    assert pdf.startswith(b"%PDF-") and len(pdf) == booklet.file_size
+    download_counter.flush()
+    assert booklet.download_count == 1
+    # county submissions: three forms, submissions from several counties
+    assert FormPage.objects.live().count() == 3
+    assert FormSubmission.objects.count() == 10
+    assert FormSubmission.objects.values("county").distinct().count() >= 5
+    assert "贫困村科技需求征集" in client.get("/needs-survey/").content.decode()

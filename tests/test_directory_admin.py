@@ -4,11 +4,12 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from kexie_pages.directory_services import directory_import
 from kexie_pages.models import Association, Expert
-from kexie_pages.services.directories import directory_import, pending_uploads_clean
 
 from .directory_helpers import csv_bytes, sample, table
 
@@ -115,7 +116,7 @@ def test_upload_preview_then_confirm(admin_client):
     assert Expert.objects.count() == 3
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == ["导入完成：新增 3 条，更新 0 条，未变 0 条。"]
-    assert pending_uploads_clean() == 0  # the kept file was deleted at once
+    assert not default_storage.exists(f"kexie_imports/{token}")  # deleted at once
     # Confirming again: the pending upload is gone.
     response = admin_client.post(EXPERTS + "confirm/", {"token": token}, follow=True)
     assert "上传的文件已不存在，请重新上传。" in response.content.decode()

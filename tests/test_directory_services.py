@@ -9,9 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from kexie_pages.models import DIRECTORIES, Achievement, Expert, TechLeader
-from kexie_pages.services import directories as services
-from kexie_pages.services.directories import (
+from kexie_pages import directory_services as services
+from kexie_pages.directory_services import (
     DirectoryImportError,
     directory_export,
     directory_import,
@@ -21,6 +20,7 @@ from kexie_pages.services.directories import (
     pending_upload_save,
     pending_uploads_clean,
 )
+from kexie_pages.models import DIRECTORIES, Achievement, Expert, TechLeader
 
 from .directory_helpers import csv_bytes, sample, table, xlsx_bytes
 
@@ -431,11 +431,12 @@ def test_failed_rows_workbook_marks_the_cells():
 
 
 def test_pending_uploads(settings):
-    token = pending_upload_save(content=b"abc")
-    assert pending_upload_read(token=token) == b"abc"
-    assert pending_uploads_clean() == 0
     from datetime import timedelta
 
+    pending_uploads_clean(max_age=timedelta(seconds=-1))  # other tests' leftovers
+    token = pending_upload_save(content=b"abc")
+    assert pending_upload_read(token=token) == b"abc"
+    assert pending_uploads_clean() == 0  # young uploads stay
     assert pending_uploads_clean(max_age=timedelta(seconds=-1)) == 1
     with pytest.raises(DirectoryImportError) as caught:
         pending_upload_read(token=token)

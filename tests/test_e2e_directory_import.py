@@ -1,37 +1,12 @@
 """Browser test: a county clerk's GB18030 CSV with one bad row, fixed and imported."""
 
-import os
-
 import pytest
 
 from kexie_pages.models import Expert
 
-from .conftest import CHROMIUM, FIXTURES
+from .conftest import FIXTURES
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

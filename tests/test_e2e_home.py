@@ -1,37 +1,10 @@
 """Browser test: the home page on a cheap phone and on a desktop."""
 
-import os
-
 import pytest
 
-from .conftest import CHROMIUM, add_news
+from .conftest import add_news
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the test's own
-    # ORM calls happen before it drives the page.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

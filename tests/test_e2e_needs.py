@@ -5,7 +5,7 @@ import os
 import pytest
 
 from kexie_pages.models import County, Enquiry, IndustryCategory, Need, NeedsLibraryPage
-from kexie_pages.services.needs import needs_bulk_create
+from kexie_pages.needs_services import needs_bulk_create
 
 from .conftest import CHROMIUM
 from .test_e2e_home import CHROMIUM_ARGS

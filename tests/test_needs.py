@@ -22,14 +22,14 @@ from kexie_pages.models import (
     NeedsLibraryPage,
     NeedStatus,
 )
-from kexie_pages.selectors.needs import (
+from kexie_pages.needs_selectors import (
     NeedFilters,
     need_keywords,
     need_match_suggestions,
     needs_public_facets,
     needs_statistics,
 )
-from kexie_pages.services.needs import (
+from kexie_pages.needs_services import (
     NeedsError,
     enquiry_accept,
     need_confirm_match,

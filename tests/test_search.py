@@ -153,3 +153,29 @@ def test_search_results_are_paginated(corpus, client):
     second = client.get("/search/", {"q": "技术", "page": 2}).content.decode()
     assert "下一页" in first
     assert "上一页" in second
+
+
+@pytest.mark.django_db
+def test_pages_of_ranked_results_cover_every_match_once(corpus):
+    results = NewsPage.objects.search("技术")
+    pages = [
+        [p.pk for p in results[start : start + 7]]
+        for start in range(0, results.count(), 7)
+    ]
+    flat = [pk for page in pages for pk in page]
+    assert len(flat) == len(set(flat)) == results.count()
+    assert set(flat) == containing("技术")
+
+
+@pytest.mark.django_db
+def test_a_title_match_ranks_above_a_passing_mention(corpus):
+    best = NewsPage.objects.search("养蜂")[0]
+    assert best.title == "鹿邑县养蜂技术培训助力脱贫"
+
+
+@pytest.mark.django_db
+def test_search_respects_the_querysets_filters(corpus):
+    draft = NewsPage.objects.get(title="鹿邑县养蜂技术培训助力脱贫")
+    draft.unpublish()
+    assert draft.pk not in {p.pk for p in NewsPage.objects.live().search("养蜂")}
+    assert draft.pk in found("养蜂")

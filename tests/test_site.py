@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from .conftest import add_news
 
@@ -76,3 +77,19 @@ def test_sqlite_runs_in_wal_with_immediate_transactions():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA synchronous")
         assert cursor.fetchone()[0] == 1  # NORMAL
+
+
+def test_plugin_catalogue_does_not_override_wagtails_own_strings():
+    # The plugin's catalogue comes first in INSTALLED_APPS; a msgid it shares
+    # with Wagtail ("Pages", say) would silently rename Wagtail's admin menu.
+    with translation.override("zh-hans"):
+        assert translation.gettext("Pages") == "页面"
+        assert translation.gettext("About") != "基本信息"
+
+
+@pytest.mark.urls("tests.urls_broken")
+def test_server_error_page_is_chinese(client):
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    assert "服务器出错了" in response.content.decode()

@@ -7,12 +7,20 @@ the fixtures folder, returning a line that says what it loaded.
 from collections.abc import Callable
 from pathlib import Path
 
+from django.apps import apps
 from wagtail.models import Page
 
-from . import directories, needs, news
+from . import booklets, courses, directories, needs, news
 
 LOADERS: list[Callable[[Page, Path], str]] = [
     news.load,
+    booklets.load,
+    courses.load,
     directories.load,
     needs.load,
 ]
+
+if apps.is_installed("kexie_forms"):
+    from kexie_forms import demo as forms
+
+    LOADERS.append(forms.load)

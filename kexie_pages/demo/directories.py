@@ -13,9 +13,9 @@ from pathlib import Path
 
 from wagtail.models import Page
 
+from ..directory_services import _workbook_bytes, directory_import
 from ..models import ThinkTankPage
 from ..resources import RESOURCES
-from ..services.directories import _workbook_bytes, directory_import
 from .base import child_page
 
 SEED = 20161028

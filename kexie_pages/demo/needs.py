@@ -24,7 +24,7 @@ from ..models.needs import (
     NeedStatusChange,
 )
 from ..models.taxonomy import County, IndustryCategory
-from ..services.needs import needs_bulk_create
+from ..needs_services import needs_bulk_create
 from .base import child_page
 from .directories import SURNAMES, TOWNSHIPS, VILLAGE_NAMES, VILLAGE_PREFIXES
 

@@ -352,7 +352,7 @@ class ThinkTankPage(Page):
         verbose_name = _("think-tank directory page")
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors.directories import directory_public_list
+        from ..directory_selectors import directory_public_list
 
         context = super().get_context(request, *args, **kwargs)
         entries, filters = directory_public_list(

@@ -127,7 +127,7 @@ class NewsPage(Page):
     content_panels = Page.content_panels + [
         MultiFieldPanel(
             [FieldPanel("date"), FieldPanel("county"), FieldPanel("category")],
-            heading=_("About"),
+            heading=_("Date and place"),
         ),
         FieldPanel("intro"),
         FieldPanel("body"),

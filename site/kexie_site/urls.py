@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api_v3.urls),
     path("search/", kexie_views.search, name="search"),
+    path("forms/", include("kexie_forms.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path(
         "robots.txt",
@@ -29,4 +30,7 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    path("", include("kexie_pages.urls")),
+    path("", include(wagtail_urls)),
+]

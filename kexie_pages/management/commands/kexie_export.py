@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from kexie_pages.directory_services import FORMATS, directory_export
 from kexie_pages.models.directories import DIRECTORIES
-from kexie_pages.services.directories import FORMATS, directory_export
 
 
 class Command(BaseCommand):

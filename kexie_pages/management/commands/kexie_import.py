@@ -6,13 +6,13 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from kexie_pages.models.directories import DIRECTORIES
-from kexie_pages.services.directories import (
+from kexie_pages.directory_services import (
     FORMATS,
     DirectoryImportError,
     directory_import,
     max_upload_bytes,
 )
+from kexie_pages.models.directories import DIRECTORIES
 
 
 class Command(BaseCommand):

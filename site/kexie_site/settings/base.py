@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "kexie_forms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -152,6 +153,11 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Form attachments: private, never below MEDIA_URL (see kexie_forms/storage.py).
+    "kexie_forms_private": {
+        "BACKEND": "kexie_forms.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private"},
+    },
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -167,7 +173,24 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "kexie_pages.search_backend"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Check uploaded documents by their bytes (a .pdf must be a PDF) and stop
+# receiving a file once it passes the size limit (kexie_pages/documents.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "kexie_pages.documents.SafeDocumentForm"
+FILE_UPLOAD_HANDLERS = [
+    "kexie_pages.documents.MaxSizeUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Booklet downloads are counted in memory and written in batches this often.
+KEXIE_DOWNLOAD_FLUSH_SECONDS = 5
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 
 WAGTAILAPI_DOCS_ENABLED = True
 KEXIE_FIXTURES_DIR = REPO_DIR / "fixtures"
+
+# County submission forms (kexie_forms): a stale CSRF token on a form page shows
+# the visitor's input back instead of Django's bare 403; per-address rate limit
+# as "<submissions>/<seconds>" (shared between workers when REDIS_URL is set).
+CSRF_FAILURE_VIEW = "kexie_forms.views.csrf_failure"
+_rate = os.environ.get("KEXIE_FORMS_RATE_LIMIT", "10/60").split("/")
+KEXIE_FORMS_RATE_LIMIT = (int(_rate[0]), int(_rate[1]))

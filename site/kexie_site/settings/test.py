@@ -11,3 +11,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kexie-test-media-")
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Booklet download counts: no background flushing; tests flush when they look.
+KEXIE_DOWNLOAD_FLUSH_SECONDS = None
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "kexie_forms_private": {
+        "BACKEND": "kexie_forms.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="kexie-test-private-")},
+    },
+}

@@ -1,0 +1,257 @@
+"""The form builder: Wagtail's field types plus county, industry, mobile and file."""
+
+import re
+import uuid
+
+import filetype
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.forms.forms import BaseForm, FormBuilder
+
+from kexie_pages.models import County, IndustryCategory
+
+HONEYPOT_FIELD = "website"
+TOKEN_FIELD = "form_token"  # noqa: S105 - a field name, not a secret
+TOKEN_SALT = "kexie_forms.token"  # noqa: S105
+TOKEN_MAX_AGE = 2 * 24 * 3600
+DEFAULT_MULTILINE_MAX = 5000
+DEFAULT_SINGLELINE_MAX = 255
+
+#: MIME types ``filetype`` reports for the kinds :data:`FILE_KIND_CHOICES` offers.
+KIND_MIME = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+}
+#: File name extensions accepted for each kind.
+KIND_EXTENSIONS = {
+    "pdf": {"pdf"},
+    "jpg": {"jpg", "jpeg"},
+    "png": {"png"},
+    "docx": {"docx"},
+    "xlsx": {"xlsx"},
+    "doc": {"doc"},
+    "xls": {"xls"},
+}
+
+
+def form_token_new(page_id: int) -> str:
+    """Return a signed one-time token for a fresh copy of a form."""
+    return signing.dumps([page_id, uuid.uuid4().hex], salt=TOKEN_SALT)
+
+
+def form_token_valid(token: str, page_id: int) -> bool:
+    """Whether ``token`` was issued by this site for this form and is not too old."""
+    try:
+        issued_for, _nonce = signing.loads(
+            token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        return False
+    return issued_for == page_id
+
+
+class MobileNumberField(forms.CharField):
+    """A mainland Chinese mobile number; spaces, dashes and +86 are stripped."""
+
+    default_error_messages = {
+        "invalid": _("Enter an 11-digit mainland mobile number, e.g. 13812345678.")
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(inputmode="tel", autocomplete="tel")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        digits = re.sub(r"[\s\-()]", "", value)
+        digits = re.sub(r"^(\+?86)", "", digits)
+        if not re.fullmatch(r"1[3-9]\d{9}", digits):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return digits
+
+
+class NamedModelChoiceField(forms.ModelChoiceField):
+    """A model choice field whose stored value is the chosen object's name."""
+
+    default_error_messages = {
+        "invalid_choice": _("Choose one of the listed options."),
+    }
+
+
+class AttachmentField(forms.FileField):
+    """An uploaded file whose real type, found from its bytes, must be allowed."""
+
+    default_error_messages = {
+        "too_large": _("The file is %(size)s; this field accepts at most %(limit)s."),
+        "bad_type": _(
+            "This file is not an accepted type (%(allowed)s). "
+            "Its content was checked, not only its name."
+        ),
+        "name_mismatch": _(
+            "The file's name does not match its content: it is a %(kind)s file."
+        ),
+    }
+
+    def __init__(self, *, allowed_kinds: list[str], max_size: int, **kwargs):
+        self.allowed_kinds = allowed_kinds
+        self.max_size = max_size
+        super().__init__(**kwargs)
+        accept = ",".join(
+            f".{ext}" for kind in allowed_kinds for ext in sorted(KIND_EXTENSIONS[kind])
+        )
+        self.widget.attrs["accept"] = accept
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload:
+            return upload
+        if upload.size > self.max_size:
+            raise ValidationError(
+                self.error_messages["too_large"],
+                code="too_large",
+                params={
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(self.max_size),
+                },
+            )
+        head = upload.read(8192)
+        upload.seek(0)
+        guessed = filetype.guess(head)
+        allowed = ", ".join(self.allowed_kinds)
+        kind = guessed.extension if guessed else None
+        if kind == "jpeg":
+            kind = "jpg"
+        if kind not in self.allowed_kinds:
+            raise ValidationError(
+                self.error_messages["bad_type"],
+                code="bad_type",
+                params={"allowed": allowed},
+            )
+        ext = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if ext not in KIND_EXTENSIONS[kind]:
+            raise ValidationError(
+                self.error_messages["name_mismatch"],
+                code="name_mismatch",
+                params={"kind": kind.upper()},
+            )
+        upload.kexie_kind = kind
+        upload.content_type = KIND_MIME[kind]
+        return upload
+
+
+class KexieBaseForm(BaseForm):
+    """The base of every public form: a one-time token and a honeypot.
+
+    The token is signed and bound to the form page; it doubles as the
+    idempotency key, so a replayed POST finds the submission it already made.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        page_id = self.page.pk if self.page else 0
+        self.fields[TOKEN_FIELD] = forms.CharField(
+            widget=forms.HiddenInput,
+            initial=form_token_new(page_id),
+            max_length=200,
+            required=True,
+            error_messages={
+                "required": _(
+                    "This form has expired. Please check your answers and submit again."
+                )
+            },
+        )
+        self.fields[HONEYPOT_FIELD] = forms.CharField(
+            required=False,
+            label=_("Leave this field empty"),
+            max_length=200,
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )
+
+    def clean_form_token(self) -> str:
+        token = self.cleaned_data[TOKEN_FIELD]
+        if not form_token_valid(token, self.page.pk if self.page else 0):
+            raise ValidationError(
+                _("This form has expired. Please check your answers and submit again."),
+                code="token",
+            )
+        return token
+
+    @property
+    def honeypot_filled(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD))
+
+    def visible_data_fields(self):
+        """The bound fields a person fills in (no token, no honeypot)."""
+        return [f for f in self if f.name not in (TOKEN_FIELD, HONEYPOT_FIELD)]
+
+    def refresh_token(self) -> None:
+        """Give a re-displayed form a fresh token, so resubmitting it is accepted."""
+        data = self.data.copy()
+        data[TOKEN_FIELD] = form_token_new(self.page.pk if self.page else 0)
+        self.data = data
+
+
+class KexieFormBuilder(FormBuilder):
+    """Wagtail's builder with caps on text length and four field types of our own."""
+
+    def get_form_class(self):
+        return type("KexieForm", (KexieBaseForm,), self.formfields)
+
+    def get_field_options(self, field):
+        options = super().get_field_options(field)
+        options["error_messages"] = {
+            "required": _("Please fill in this field."),
+            "max_length": _(
+                "At most %(limit_value)d characters (you entered %(show_value)d)."
+            ),
+        }
+        return options
+
+    def create_singleline_field(self, field, options):
+        # Wagtail fixes 255; a field may ask for fewer characters, never more.
+        limit = min(field.max_length or DEFAULT_SINGLELINE_MAX, DEFAULT_SINGLELINE_MAX)
+        return forms.CharField(max_length=limit, **options)
+
+    def create_multiline_field(self, field, options):
+        options["max_length"] = field.max_length or DEFAULT_MULTILINE_MAX
+        return super().create_multiline_field(field, options)
+
+    def create_county_field(self, field, options):
+        options.pop("initial", None)
+        return NamedModelChoiceField(
+            queryset=County.objects.all(),
+            to_field_name="code",
+            empty_label=_("Choose a county"),
+            **options,
+        )
+
+    def create_industry_field(self, field, options):
+        options.pop("initial", None)
+        return NamedModelChoiceField(
+            queryset=IndustryCategory.objects.all(),
+            to_field_name="slug",
+            empty_label=_("Choose an industry"),
+            **options,
+        )
+
+    def create_mobile_field(self, field, options):
+        return MobileNumberField(**options)
+
+    def create_file_field(self, field, options):
+        options.pop("initial", None)
+        return AttachmentField(
+            allowed_kinds=field.allowed_kinds(),
+            max_size=field.max_file_size_mb * 1024 * 1024,
+            **options,
+        )

@@ -1,0 +1,181 @@
+"""Writes that span models: storing a submission with its receipt, reviewing it."""
+
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from wagtail import hooks
+
+from kexie_pages.models import County, IndustryCategory
+
+from .exceptions import PromotionUnavailable, SubmissionRefused
+from .models import (
+    FormPage,
+    FormSubmission,
+    ReceiptCounter,
+    RejectionCount,
+    SubmissionAttachment,
+    SubmissionStatus,
+)
+
+
+def receipt_allocate(*, prefix: str, year: int) -> str:
+    """Hand out the next receipt number for ``prefix`` in ``year``.
+
+    Call inside a transaction: the counter row stays locked (PostgreSQL row
+    lock; SQLite's write lock under IMMEDIATE transactions) until it commits,
+    so concurrent submissions get distinct, gap-free numbers.
+    """
+    counter, _created = ReceiptCounter.objects.get_or_create(prefix=prefix, year=year)
+    ReceiptCounter.objects.filter(pk=counter.pk).update(
+        last_number=models.F("last_number") + 1
+    )
+    counter.refresh_from_db(fields=["last_number"])
+    return f"{prefix}-{year}-{counter.last_number:06d}"
+
+
+def _form_data(*, page: FormPage, form) -> tuple[dict, County | None, list]:
+    """JSON-safe data, the submission's county, and the uploads to store."""
+    data: dict = {}
+    county = None
+    uploads = []
+    for field in page.get_form_fields():
+        name = field.clean_name
+        value = form.cleaned_data.get(name)
+        if isinstance(value, County):
+            county = county or value
+            value = value.name
+        elif isinstance(value, IndustryCategory):
+            value = value.name
+        elif field.field_type == "file":
+            if value:
+                key = uuid.uuid4()
+                uploads.append((name, key, value))
+                value = str(key)
+            else:
+                value = ""
+        data[name] = value
+    return data, county, uploads
+
+
+def submission_create(
+    *, page: FormPage, form, idempotency_key: str | None
+) -> tuple[FormSubmission, bool]:
+    """Store a valid form's submission once; return it and whether it is new.
+
+    A second call with the same ``idempotency_key`` (a refresh, a double
+    click, a retried API call) returns the first submission instead.
+    Raises :class:`SubmissionRefused` when the form is closed or full.
+    """
+    if idempotency_key:
+        existing = FormSubmission.objects.filter(
+            page=page, idempotency_key=idempotency_key
+        ).first()
+        if existing:
+            return existing, False
+    data, county, uploads = _form_data(page=page, form=form)
+    year = timezone.localdate().year
+    try:
+        with transaction.atomic():
+            reason = page.closed_reason()
+            if reason:
+                raise SubmissionRefused(reason)
+            submission = FormSubmission.objects.create(
+                page=page,
+                form_data=data,
+                county=county,
+                idempotency_key=idempotency_key or None,
+                receipt_number=receipt_allocate(prefix=page.receipt_prefix, year=year),
+            )
+            for field_name, key, upload in uploads:
+                attachment = SubmissionAttachment(
+                    key=key,
+                    submission=submission,
+                    field_name=field_name,
+                    original_name=upload.name[:255],
+                    content_type=upload.content_type,
+                    size=upload.size,
+                )
+                attachment.file.save(
+                    f"{year}/{key}.{upload.kexie_kind}", upload, save=False
+                )
+                attachment.save()
+    except IntegrityError:
+        existing = FormSubmission.objects.filter(
+            page=page, idempotency_key=idempotency_key
+        ).first()
+        if idempotency_key and existing:
+            return existing, False
+        raise
+    return submission, True
+
+
+def submission_review(
+    *, submission: FormSubmission, user, status: str, notes: str
+) -> FormSubmission:
+    """Record a reviewer's decision and private notes on a submission."""
+    submission.status = status
+    submission.notes = notes
+    submission.reviewer = user
+    submission.reviewed_at = timezone.now()
+    submission.save(update_fields=["status", "notes", "reviewer", "reviewed_at"])
+    return submission
+
+
+def rejection_record(*, page_id: int, reason: str) -> None:
+    """Count one rejected submission for staff (by form, day and reason)."""
+    day = timezone.localdate()
+    try:
+        with transaction.atomic():
+            row, _created = RejectionCount.objects.get_or_create(
+                page_id=page_id, day=day, reason=reason
+            )
+            RejectionCount.objects.filter(pk=row.pk).update(count=models.F("count") + 1)
+    except IntegrityError:  # a concurrent first rejection of the day; count it
+        RejectionCount.objects.filter(page_id=page_id, day=day, reason=reason).update(
+            count=models.F("count") + 1
+        )
+
+
+PROMOTE_HOOK = "kexie_forms_promote_submission"
+
+
+def submission_promote(*, submission: FormSubmission, user) -> models.Model:
+    """Turn an accepted needs-survey submission into a draft need, linked back.
+
+    The needs library lives in another app: it registers a Wagtail hook
+    ``kexie_forms_promote_submission`` taking ``(submission, data, user)``,
+    where ``data`` is ``{need field: submitted value}`` from the form's
+    mapping, and returning the draft it created. Promoting twice returns
+    the first draft. Raises :class:`PromotionUnavailable` otherwise.
+    """
+    page = submission.page.specific
+    if not getattr(page, "is_needs_survey", False):
+        raise PromotionUnavailable("not_needs_survey")
+    if submission.status != SubmissionStatus.ACCEPTED:
+        raise PromotionUnavailable("not_accepted")
+    if submission.promoted_type_id:
+        existing = submission.promoted_type.get_object_for_this_type(
+            pk=submission.promoted_id
+        )
+        return existing
+    data = {
+        need_field: submission.form_data.get(form_field, "")
+        for need_field, form_field in page.needs_field_map().items()
+    }
+    handlers = hooks.get_hooks(PROMOTE_HOOK)
+    if not handlers:
+        raise PromotionUnavailable("no_handler")
+    with transaction.atomic():
+        need = handlers[-1](submission, data, user)
+        submission.promoted_type = ContentType.objects.get_for_model(need)
+        submission.promoted_id = str(need.pk)
+        submission.save(update_fields=["promoted_type", "promoted_id"])
+    return need
+
+
+def submissions_promote(*, submissions, user) -> list[models.Model]:
+    """Promote several submissions (a bulk action); all or none."""
+    with transaction.atomic():
+        return [submission_promote(submission=s, user=user) for s in submissions]

@@ -1,1 +1,0 @@
-"""Business logic that spans models: writes (one module per feature)."""
