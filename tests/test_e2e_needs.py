@@ -1,29 +1,11 @@
 """Browser test on a 360 px phone: library → filter → need → send an enquiry."""
 
-import os
-
 import pytest
 
 from kexie_pages.models import County, Enquiry, IndustryCategory, Need, NeedsLibraryPage
 from kexie_pages.needs_services import needs_bulk_create
 
-from .conftest import CHROMIUM
-from .test_e2e_home import CHROMIUM_ARGS
-
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -392,7 +392,7 @@ def test_csv_export_sorted_by_industry_then_county_and_filtered(client, library)
     response = client.get("/needs/export/csv/")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["产业", "区县", "乡镇", "村", "标题"]
+    assert rows[0][:5] == ["产业", "区县", "乡镇", "所在村", "标题"]
     assert [r[4] for r in rows[1:]] == ["扶沟种植", "西华种植", "扶沟养殖", "西华养殖"]
     filtered = client.get("/needs/export/csv/", {"county": "411622"})
     rows = list(csv.reader(io.StringIO(filtered.content.decode("utf-8-sig"))))
