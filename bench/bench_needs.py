@@ -301,6 +301,31 @@ def main() -> list[str]:
             f"bare filtered view {medians['bare'] * 1000:.1f} ms | "
             f"{medians['keyword'] / medians['bare']:.2f}× |"
         )
+        from kexie_pages.needs_selectors import needs_keyword_q
+
+        keyword = interleaved_medians(
+            {
+                "index": lambda: [
+                    n.pk
+                    for n in Need.objects.filter(live=True).search(
+                        "小麦", order_by_relevance=False
+                    )
+                ],
+                "like": lambda: list(
+                    Need.objects.public()
+                    .filter(needs_keyword_q(query="小麦"))
+                    .values_list("pk", flat=True)
+                ),
+            },
+            repeat=10,
+            warmup=2,
+        )
+        lines.append(
+            f"| ids of needs containing 小麦, jieba words + `icontains` (what the library "
+            f"uses) | {keyword['like'] * 1000:.1f} ms | the Chinese search index "
+            f"(`.search()`) {keyword['index'] * 1000:.1f} ms | "
+            f"{keyword['like'] / keyword['index']:.2f}× |"
+        )
         q20 = _queries(client, f"/needs/?{query}&page=3")
         q250 = _queries(client, "/needs/?page=250")
         NeedsLibraryPage.objects.filter(pk=library.pk).update(per_page=100)
