@@ -7,8 +7,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from .forms import EnquiryForm
 from .models.needs import Need, NeedsLibraryPage, NeedStatus
+from .needs_forms import EnquiryForm
 from .needs_selectors import (
     NeedFilters,
     need_public_matches,

@@ -1,4 +1,4 @@
-"""Public forms of the pages app."""
+"""The needs library's public form: an offer of help (对接洽谈)."""
 
 import re
 
