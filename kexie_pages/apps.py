@@ -20,3 +20,7 @@ class KexiePagesConfig(AppConfig):
         from .directory_api import register_routers
 
         register_routers()
+
+        from .needs_api import router as needs_router
+
+        api.add_router("/kexie/needs/", needs_router)

@@ -12,6 +12,7 @@ from wagtail_modeladmin.options import modeladmin_register
 from . import admin_views
 from .directory_admin import ThinkTankAdminGroup
 from .models import County, CourseRegistration, IndustryCategory
+from .needs_admin import NeedsDashboardPanel, NeedsViewSetGroup
 
 
 class CountyViewSet(SnippetViewSet):
@@ -154,3 +155,13 @@ def add_course_statistics_panel(request, panels) -> None:
 
 
 modeladmin_register(ThinkTankAdminGroup)
+
+
+register_snippet(NeedsViewSetGroup)
+
+
+@hooks.register("construct_homepage_panels")
+def add_needs_panel(request, panels) -> None:
+    """The needs statistics on the dashboard, for staff who may edit needs."""
+    if request.user.has_perm("kexie_pages.change_need"):
+        panels.append(NeedsDashboardPanel())

@@ -10,13 +10,14 @@ from pathlib import Path
 from django.apps import apps
 from wagtail.models import Page
 
-from . import booklets, courses, directories, news
+from . import booklets, courses, directories, needs, news
 
 LOADERS: list[Callable[[Page, Path], str]] = [
     news.load,
     booklets.load,
     courses.load,
     directories.load,
+    needs.load,
 ]
 
 if apps.is_installed("kexie_forms"):

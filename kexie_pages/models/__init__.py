@@ -26,6 +26,17 @@ from .directories import (
     TechLeader,
     ThinkTankPage,
 )
+from .needs import (
+    Enquiry,
+    EnquiryKind,
+    EnquiryStatus,
+    Need,
+    NeedMatch,
+    NeedsLibraryPage,
+    NeedStatus,
+    NeedStatusChange,
+    NeedUrgency,
+)
 from .pages import HomePage, NewsIndexPage, NewsPage, OrganisationSettings
 from .taxonomy import County, IndustryCategory
 
@@ -48,10 +59,19 @@ __all__ = [
     "CourseStatus",
     "DemonstrationBase",
     "DirectoryEntry",
+    "Enquiry",
+    "EnquiryKind",
+    "EnquiryStatus",
     "Expert",
     "HomePage",
     "IndustryCategory",
     "LectureHallPage",
+    "Need",
+    "NeedMatch",
+    "NeedStatus",
+    "NeedStatusChange",
+    "NeedUrgency",
+    "NeedsLibraryPage",
     "NewsIndexPage",
     "NewsPage",
     "OrganisationSettings",
