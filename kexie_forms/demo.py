@@ -28,9 +28,12 @@ FORMS = [
         "prefix": "XQ",
         "needs_survey": {
             "county": "县（市、区）",
+            "township": "乡镇",
             "village": "行政村",
             "category": "产业类别",
             "description": "需求描述",
+            "contact_name": "联系人",
+            "contact_phone": "联系电话",
         },
         "intro": "<p>请各县（市、区）科协摸清贫困村、贫困户的技术需求，按产业分类如实填报。"
         "市科协汇总后建立科技需求库，并组织专家对接。</p>",

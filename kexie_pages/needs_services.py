@@ -4,11 +4,12 @@ and the distribution files (XLSX/CSV)."""
 import csv
 import io
 from collections.abc import Iterable
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from modelsearch.backends import get_search_backends
@@ -22,6 +23,7 @@ from .models.needs import (
     NeedStatus,
     NeedStatusChange,
 )
+from .models.taxonomy import County, IndustryCategory
 from .widgets import formula_safe
 
 #: The order a need goes through; a status change may go back (a match falls through).
@@ -272,3 +274,67 @@ def _workbook(headers: list[str], rows: list[list]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# Promotion from county submissions ----------------------------------------
+
+
+def need_from_submission(
+    *, data: dict[str, str], county: County | None, reported_on: date, source: str
+) -> Need:
+    """A draft need from an accepted needs-survey submission.
+
+    ``data`` maps need fields (``title``, ``township``, ``village``,
+    ``category``, ``description``, ``households``, ``season``,
+    ``contact_name``, ``contact_phone``, ``county``) to what the county
+    submitted; county and industry may be names or codes. ``source`` (the
+    receipt number) names the need when the form asks for no title. Raises
+    ``ValidationError`` with a Chinese message when a need's essentials are
+    missing; staff complete the rest in the draft before publishing.
+    """
+    county = county or _county_named(data.get("county", ""))
+    category = IndustryCategory.objects.filter(
+        Q(name=data.get("category", "").strip())
+        | Q(slug=data.get("category", "").strip())
+    ).first()
+    description = data.get("description", "").strip()
+    missing = [
+        label
+        for label, value in (
+            (gettext("county"), county),
+            (gettext("industry"), category),
+            (gettext("the technical problem"), description),
+        )
+        if not value
+    ]
+    if missing:
+        raise ValidationError(
+            gettext("The submission does not say: %(fields)s.")
+            % {"fields": "、".join(missing)}
+        )
+    village = data.get("village", "").strip()[:50]
+    households = data.get("households", "").strip()
+    title = data.get("title", "").strip() or (
+        f"{village}：{description}" if village else description
+    )
+    need = Need(
+        title=title[:100] or source,
+        county=county,
+        category=category,
+        township=data.get("township", "").strip()[:50],
+        village=village,
+        description=description[:2000],
+        households=int(households) if households.isdigit() else 0,
+        season=data.get("season", "").strip()[:30],
+        contact_name=data.get("contact_name", "").strip()[:50],
+        contact_phone=data.get("contact_phone", "").strip()[:30],
+        reported_on=reported_on,
+    )
+    return needs_bulk_create(needs=[need])[0]
+
+
+def _county_named(value: str) -> County | None:
+    value = value.strip()
+    return (
+        County.objects.filter(Q(name=value) | Q(code=value)).first() if value else None
+    )

@@ -165,3 +165,23 @@ def add_needs_panel(request, panels) -> None:
     """The needs statistics on the dashboard, for staff who may edit needs."""
     if request.user.has_perm("kexie_pages.change_need"):
         panels.append(NeedsDashboardPanel())
+
+
+@hooks.register("kexie_forms_promote_submission")
+def promote_submission_to_need(submission, data: dict, user):
+    """kexie_forms' promote hook: an accepted needs survey becomes a draft need."""
+    from django.core.exceptions import ValidationError
+
+    from kexie_forms.exceptions import PromotionUnavailable
+
+    from .needs_services import need_from_submission
+
+    try:
+        return need_from_submission(
+            data=data,
+            county=submission.county,
+            reported_on=timezone.localtime(submission.submit_time).date(),
+            source=submission.receipt_number,
+        )
+    except ValidationError as error:
+        raise PromotionUnavailable(" ".join(error.messages)) from error

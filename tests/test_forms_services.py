@@ -71,7 +71,7 @@ def test_bulk_promote(survey, admin_user):
 
 
 @pytest.mark.parametrize("case", ["pending", "not_survey", "no_handler"])
-def test_promote_refuses(home, survey, admin_user, case):
+def test_promote_refuses(home, survey, admin_user, case, monkeypatch):
     if case == "pending":
         target = submission(survey, status=SubmissionStatus.PENDING)
     elif case == "not_survey":
@@ -80,13 +80,15 @@ def test_promote_refuses(home, survey, admin_user, case):
         target = submission(survey)
     with pytest.raises(PromotionUnavailable):
         if case == "no_handler":
+            # As in a site without the needs library: nobody registered the hook.
+            monkeypatch.setattr(hooks, "get_hooks", lambda name: [])
             submission_promote(submission=target, user=admin_user)
         else:
             with hooks.register_temporarily(PROMOTE_HOOK, fake_need_library([])):
                 submission_promote(submission=target, user=admin_user)
 
 
-def test_promote_view_is_scoped_and_explains_a_missing_library(survey):
+def test_promote_view_is_scoped_and_explains_a_missing_library(survey, monkeypatch):
     from django.test import Client
     from django.urls import reverse
 
@@ -108,7 +110,11 @@ def test_promote_view_is_scoped_and_explains_a_missing_library(survey):
     )
     page = client.get(reverse("kexie_forms_promote", args=[own.pk]))
     assert "转为需求草稿" in page.content.decode()
-    response = client.post(reverse("kexie_forms_promote", args=[own.pk]), follow=True)
+    with monkeypatch.context() as patched:
+        patched.setattr(hooks, "get_hooks", lambda name: [])
+        response = client.post(
+            reverse("kexie_forms_promote", args=[own.pk]), follow=True
+        )
     assert "需求库尚未安装" in response.content.decode()
     received = []
     with hooks.register_temporarily(PROMOTE_HOOK, fake_need_library(received)):
