@@ -1,6 +1,5 @@
 """The form builder: Wagtail's field types plus county, industry, mobile and file."""
 
-import re
 import uuid
 
 import filetype
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
 from kexie_pages.models import County, IndustryCategory
+from kexie_pages.validators import is_mobile, phone_normalise
 
 HONEYPOT_FIELD = "website"
 TOKEN_FIELD = "form_token"  # noqa: S105 - a field name, not a secret
@@ -74,11 +74,10 @@ class MobileNumberField(forms.CharField):
         value = super().clean(value)
         if not value:
             return value
-        digits = re.sub(r"[\s\-()]", "", value)
-        digits = re.sub(r"^(\+?86)", "", digits)
-        if not re.fullmatch(r"1[3-9]\d{9}", digits):
+        number = phone_normalise(value)
+        if not is_mobile(number):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return digits
+        return number
 
 
 class NamedModelChoiceField(forms.ModelChoiceField):

@@ -15,19 +15,11 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from kexie_pages.models import County
+from kexie_pages.widgets import formula_safe
 
 from .models import FormPage, FormSubmission, SubmissionStatus, UserCounty
 from .selectors import county_for_user, submission_rows, submissions_for_user
 from .services import submission_review
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 class SubmissionPermissionPolicy(ModelPermissionPolicy):
@@ -112,12 +104,10 @@ class SubmissionFilterSet(WagtailFilterSet):
 class SubmissionIndexView(CountyScopedMixin, generic.IndexView):
     def to_row_dict(self, item):
         row = super().to_row_dict(item)
-        return {field: spreadsheet_safe(value) for field, value in row.items()}
+        return {field: formula_safe(value) for field, value in row.items()}
 
     def preprocess_field_value(self, field, value, export_format):
-        return spreadsheet_safe(
-            super().preprocess_field_value(field, value, export_format)
-        )
+        return formula_safe(super().preprocess_field_value(field, value, export_format))
 
 
 class SubmissionEditView(CountyScopedMixin, generic.EditView):

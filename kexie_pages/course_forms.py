@@ -1,7 +1,6 @@
 """Forms of the lecture hall: the course editor, the public filters, the sign-up."""
 
 import datetime
-import re
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -10,19 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from .models.taxonomy import County, IndustryCategory
+from .validators import is_mobile, phone_normalise
 
 MAX_GENERATED_SESSIONS = 60
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-
-
-def normalise_mobile(value: str) -> str:
-    """Strip spaces, dashes and a +86/0086 prefix from a Chinese mobile number."""
-    digits = re.sub(r"[\s\-()（）]", "", value or "")
-    for prefix in ("+86", "0086", "86"):
-        if digits.startswith(prefix) and len(digits) == 11 + len(prefix):
-            digits = digits[len(prefix) :]
-            break
-    return digits
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.datetime]:
@@ -184,8 +173,8 @@ class CourseRegistrationForm(forms.Form):
         return self.cleaned_data["village"].strip()
 
     def clean_phone(self) -> str:
-        phone = normalise_mobile(self.cleaned_data["phone"])
-        if not MOBILE_RE.match(phone):
+        phone = phone_normalise(self.cleaned_data["phone"])
+        if not is_mobile(phone):
             raise forms.ValidationError(
                 _("Enter a valid 11-digit mobile number, e.g. 13812345678."),
                 code="invalid_phone",

@@ -51,7 +51,7 @@ def course_register(
 
     Raises :class:`RegistrationRefused` with a message for the farmer when
     the course takes no sign-ups (any more) or the phone number is already on
-    its list. ``phone`` must be normalised (``course_forms.normalise_mobile``).
+    its list. ``phone`` must be normalised (``validators.phone_normalise``).
     """
     now = now or timezone.now()
     if course.cancelled:

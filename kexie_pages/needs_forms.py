@@ -1,13 +1,10 @@
 """The needs library's public form: an offer of help (对接洽谈)."""
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models.needs import Enquiry
-
-_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
+from .validators import is_phone, phone_normalise
 
 
 class EnquiryForm(forms.ModelForm):
@@ -30,8 +27,8 @@ class EnquiryForm(forms.ModelForm):
         }
 
     def clean_phone(self) -> str:
-        phone = re.sub(r"[\s()（）]", "", self.cleaned_data["phone"])
-        if not _PHONE.match(phone):
+        phone = phone_normalise(self.cleaned_data["phone"])
+        if not is_phone(phone):
             raise forms.ValidationError(
                 _("Enter an 11-digit mobile number or a landline such as 0394-8888888.")
             )

@@ -13,6 +13,7 @@ from . import admin_views
 from .directory_admin import ThinkTankAdminGroup
 from .models import County, CourseRegistration, IndustryCategory
 from .needs_admin import NeedsDashboardPanel, NeedsViewSetGroup
+from .widgets import formula_safe
 
 
 class CountyViewSet(SnippetViewSet):
@@ -68,15 +69,6 @@ def register_booklet_report_menu_item():
 
 
 # --- The lecture hall: sign-ups (staff only) and the statistics panel -------
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def formula_safe(value: object) -> object:
-    """Neutralise a cell a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 class CourseRegistrationIndexView(SnippetIndexView):

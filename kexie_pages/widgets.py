@@ -13,10 +13,11 @@ not translated.
 """
 
 import re
-import unicodedata
 
 from django.utils.translation import gettext
 from import_export import widgets
+
+from .validators import is_phone, phone_normalise
 
 #: What separates several values in one cell: the enumeration comma, full- and
 #: half-width commas and semicolons.
@@ -30,9 +31,6 @@ YES = "是"
 NO = "否"
 _YES_VALUES = {YES, "y", "yes", "true", "1", "√", "公开"}
 _NO_VALUES = {NO, "n", "no", "false", "0", "", "×", "不公开"}
-
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 
 def cell_text(value: object) -> str:
@@ -56,11 +54,15 @@ def cell_text(value: object) -> str:
     return text
 
 
-def formula_safe(text: str) -> str:
-    """Make ``text`` inert in a spreadsheet: prefix a formula-like cell with ``'``."""
-    if text and text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+def formula_safe(value: object) -> object:
+    """Make a cell inert in a spreadsheet: prefix a formula-like text with ``'``.
+
+    The one guard against CSV/XLSX formula injection for every export; values
+    that are not text pass through unchanged.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 def split_values(text: str) -> list[str]:
@@ -91,12 +93,10 @@ class PhoneWidget(TextWidget):
     """A mainland mobile (11 digits) or landline number with area code, kept as text."""
 
     def clean(self, value, row=None, **kwargs):
-        text = unicodedata.normalize("NFKC", cell_text(value))
-        text = re.sub(r"[\s()（）]", "", text).replace("—", "-")
-        text = re.sub(r"^(\+?86)(?=1\d{10}$)", "", text)
+        text = phone_normalise(cell_text(value))
         if not text:
             return ""
-        if _MOBILE.match(text) or _LANDLINE.match(text):
+        if is_phone(text):
             return text
         raise ValueError(
             gettext(
