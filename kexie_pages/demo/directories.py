@@ -283,6 +283,7 @@ def load(home: Page, fixtures: Path) -> str:
         title="智库",
         directory="experts",
         intro="为贫困村、贫困户寻找技术帮扶的切合点：专家、成果、农技协、示范基地和致富带头人。",
+        search_description="专家、技术成果、农技协、示范基地和致富带头人",
         show_in_menus=True,
     )
     for directory, slug, title in PAGES:

@@ -183,7 +183,7 @@ def generate_needs(count: int = COUNT, *, seed: int = SEED) -> list[Need]:
     categories = [c for c in IndustryCategory.objects.all() if c.slug in PROBLEMS]
     statuses = [s for s, _w in STATUS_WEIGHTS]
     weights = [w for _s, w in STATUS_WEIGHTS]
-    today = date(2016, 11, 28)
+    today = date(2026, 11, 28)
     needs = []
     for i in range(count):
         county = counties[i % len(counties)]
@@ -261,6 +261,7 @@ def load(home: Page, fixtures: Path) -> str:
         title="科技需求库",
         intro="各县（市、区）科协调查摸底的贫困村、贫困户技术需求，按产业分类发布。"
         "学会、企业和专家可以在每条需求下提出对接洽谈。",
+        search_description="贫困村的技术需求，按县和产业查找，提出对接",
         show_in_menus=True,
     )
     if Need.objects.exists():
