@@ -764,3 +764,28 @@ def test_site_search_finds_courses_by_technique_and_lecturer(hall, client):
     course.save()
     assert list(CoursePage.objects.search("赤霉病")) == [course]
     assert course.title in client.get("/search/?q=赤霉病").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_lecturer_can_be_an_expert_from_the_think_tank(hall):
+    from django.core.exceptions import ValidationError
+
+    from kexie_pages.models import CourseLecturer, Expert
+
+    expert = Expert.objects.create(
+        name="王建国", employer="周口市农业科学院", title="研究员", phone="13812345678"
+    )
+    lecturer = CourseLecturer(expert=expert)
+    lecturer.clean()
+    assert lecturer.name == "王建国"
+    assert lecturer.affiliation == "研究员 周口市农业科学院"
+
+    course = add_course(hall, "expert-led")
+    lecturer.course = course
+    lecturer.save()
+    page = Client().get(course.url).content.decode()
+    assert "王建国（研究员 周口市农业科学院）" in page
+    assert "13812345678" not in page
+
+    with pytest.raises(ValidationError):
+        CourseLecturer(course=course).clean()

@@ -529,19 +529,32 @@ class CourseSession(Orderable):
 
 
 class CourseLecturer(Orderable):
-    """A lecturer of a course, by name.
+    """A lecturer of a course: an expert of the think tank, or a guest by name.
 
-    Named free text for now; once the expert directory exists a nullable
-    ``expert`` foreign key joins ``name`` (which stays for guest lecturers).
+    Choosing an expert fills in the name and affiliation when they are left
+    blank; a guest lecturer who is not in the directory is just a name.
     """
 
     course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="lecturers")
-    name = models.CharField(_("name"), max_length=50)
+    expert = models.ForeignKey(
+        "kexie_pages.Expert",
+        verbose_name=_("expert from the think tank"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lectures",
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=50,
+        blank=True,
+        help_text=_("Leave blank to use the chosen expert's name."),
+    )
     affiliation = models.CharField(
         _("title and affiliation"), max_length=100, blank=True
     )
 
-    panels = [FieldPanel("name"), FieldPanel("affiliation")]
+    panels = [FieldPanel("expert"), FieldPanel("name"), FieldPanel("affiliation")]
     api_fields = [APIField("name"), APIField("affiliation")]
 
     class Meta(Orderable.Meta):
@@ -550,6 +563,18 @@ class CourseLecturer(Orderable):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.expert_id:
+            self.name = self.name or self.expert.name
+            self.affiliation = self.affiliation or " ".join(
+                part for part in (self.expert.title, self.expert.employer) if part
+            )
+        if not self.name:
+            raise ValidationError(
+                {"name": _("Choose an expert or type the lecturer's name.")}
+            )
 
 
 class CourseRelatedPage(Orderable):
