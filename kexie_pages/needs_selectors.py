@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from .models.directories import Achievement, Expert
 from .models.needs import Need, NeedMatch, NeedStatus
 from .models.taxonomy import County, IndustryCategory
+from .selectors import categories_all, counties_all
 
 #: The longest keyword query honoured; a longer one is cut, never an error.
 MAX_QUERY_CHARS = 100
@@ -171,8 +172,8 @@ def needs_public_facets(*, filters: NeedFilters) -> NeedFacets:
         .values_list("county_id", "category_id", "status")
         .annotate(n=Count("id"))
     )
-    counties = list(County.objects.all())
-    categories = list(IndustryCategory.objects.all())
+    counties = counties_all()
+    categories = categories_all()
     county_codes = {c.pk: c.code for c in counties}
     category_slugs = {c.pk: c.slug for c in categories}
     wanted = {

@@ -40,6 +40,14 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (menus, taxonomy, rate limits)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def home(db) -> HomePage:
     """A HomePage as the default site's root, as the demo loader sets it up."""

@@ -1,5 +1,6 @@
 """Site settings, the home page and the news section."""
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,20 @@ class OrganisationSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("organisation details")
+
+    @classmethod
+    def for_site(cls, site):
+        """The site's details, cached across requests: every page's footer reads them."""
+        key = f"kexie:organisation:{site.pk}"
+        details = cache.get(key)
+        if details is None:
+            details = super().for_site(site)
+            cache.set(key, details, 3600)
+        return details
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(f"kexie:organisation:{self.site_id}")
 
 
 class HomePage(Page):
