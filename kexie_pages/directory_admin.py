@@ -379,6 +379,12 @@ class DirectoryImportView(DirectoryActionView):
             request,
             "kexie_pages/admin/directory_import.html",
             form=DirectoryUploadForm(),
+            recent_jobs=[
+                (job, self.model_admin.url_helper.get_action_url("job", job.pk))
+                for job in DirectoryImportJob.objects.filter(
+                    directory=self.directory
+                ).select_related("user")[:5]
+            ],
         )
 
     def post(self, request):
