@@ -217,7 +217,7 @@ def test_the_import_page_lists_recent_jobs(admin_client):
     confirm(admin_client, sample("experts", 1))
     job = DirectoryImportJob.objects.get()
     page = admin_client.get(EXPERTS + "import/").content.decode()
-    assert "最近的导入" in page
+    assert "最近的导入" in page and "下载空白模板" in page
     assert f'href="{EXPERTS}job/{job.pk}/"' in page and "已完成" in page
     other = admin_client.get("/admin/kexie_pages/achievement/import/")
     assert "最近的导入" not in other.content.decode()
