@@ -75,10 +75,13 @@ def _record(job: DirectoryImportJob, **fields) -> None:
 
 def import_job_run(*, job_id: int) -> str:
     """Apply the job's pending upload; returns the job's final status."""
+    # Claim the job, so that a task delivered twice runs it once.
+    claimed = DirectoryImportJob.objects.filter(
+        pk=job_id, status=ImportJobStatus.QUEUED
+    ).update(status=ImportJobStatus.RUNNING, started_at=timezone.now())
     job = DirectoryImportJob.objects.filter(pk=job_id).first()
-    if job is None or job.status != ImportJobStatus.QUEUED:
+    if job is None or not claimed:
         return job.status if job else "missing"
-    _record(job, status=ImportJobStatus.RUNNING, started_at=timezone.now())
 
     def progress(done: int, total: int) -> None:
         # directory_import reports (rows checked, 0) while checking, then
