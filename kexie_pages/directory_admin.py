@@ -3,7 +3,9 @@
 One menu group, 智库, with a list for each directory: Chinese search, filters
 by county, industry category and public flag, inspect views, export of the
 filtered list, and the import flow: upload → dry-run preview of every row →
-confirm. ``wagtail_hooks`` registers the group.
+confirm, which starts a ``DirectoryImportJob`` (a django-tasks task, see
+``directory_jobs``) whose page shows its progress and then its result.
+``wagtail_hooks`` registers the group.
 """
 
 from django import forms
@@ -419,7 +421,7 @@ class DirectoryImportView(DirectoryActionView):
 
 
 class DirectoryConfirmView(DirectoryActionView):
-    """Apply a previewed upload, or cancel it; either way the kept file is deleted."""
+    """Start a job applying a previewed upload, or cancel it (deleting the kept file)."""
 
     def post(self, request):
         token = request.POST.get("token", "")
