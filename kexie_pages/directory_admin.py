@@ -466,7 +466,9 @@ class DirectoryImportJobView(DirectoryActionView):
             request,
             "kexie_pages/admin/directory_import_job.html",
             job=job,
-            refresh_seconds=None if job.is_finished else self.REFRESH_SECONDS,
+            refresh_seconds=None
+            if job.is_finished or job.is_stalled
+            else self.REFRESH_SECONDS,
             more_errors=max(0, job.error_count - len(job.errors)),
         )
 

@@ -221,3 +221,15 @@ def test_the_import_page_lists_recent_jobs(admin_client):
     assert f'href="{EXPERTS}job/{job.pk}/"' in page and "已完成" in page
     other = admin_client.get("/admin/kexie_pages/achievement/import/")
     assert "最近的导入" not in other.content.decode()
+
+
+def test_a_job_without_a_worker_stops_refreshing_and_says_so(admin_client, settings):
+    settings.TASKS = DUMMY
+    confirm(admin_client, sample("experts", 1))
+    job = DirectoryImportJob.objects.get()
+    DirectoryImportJob.objects.filter(pk=job.pk).update(
+        created_at=job.created_at - DirectoryImportJob.STALLED_AFTER
+    )
+    page = admin_client.get(f"{EXPERTS}job/{job.pk}/").content.decode()
+    assert "后台任务进程（manage.py db_worker）可能没有运行" in page
+    assert REFRESH not in page

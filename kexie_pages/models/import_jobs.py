@@ -5,8 +5,11 @@ enqueues ``kexie_pages.tasks.directory_import_task``; the task records its
 progress here every batch, and the admin's progress page reads it.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,6 +63,9 @@ class DirectoryImportJob(models.Model):
 
     #: Row errors kept for the progress page; the count says how many there were.
     MAX_ERRORS = 1000
+    #: A job not finished this long after it was created has lost its worker
+    #: (100,000 rows take a minute or two).
+    STALLED_AFTER = timedelta(hours=2)
 
     class Meta:
         verbose_name = _("directory import job")
@@ -72,6 +78,13 @@ class DirectoryImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        return (
+            not self.is_finished
+            and self.created_at < timezone.now() - self.STALLED_AFTER
+        )
 
     @property
     def percent(self) -> int:
