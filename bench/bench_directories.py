@@ -11,8 +11,11 @@ Run: ``python bench/run.py directories`` (a few minutes on 2 cores).
 * Re-import of the same file with 10% of the rows changed, against the same two
   (raw: read, fetch by key, ``bulk_update`` the changed rows).
 * Parsing alone: python-calamine against openpyxl read-only.
-* Peak memory (max RSS) importing 100,000 rows, in a child process, against a
-  child that only starts Django.
+* Peak memory (peak RSS, VmHWM) importing 100,000 rows, in a child process, against a
+  child that only starts Django: directly, and through the admin's path (the
+  upload kept in default storage, a ``DirectoryImportJob`` and
+  ``directory_import_task``, run by Django's immediate task backend in the
+  same process, recording progress every 500 rows).
 """
 
 import io
@@ -179,7 +182,7 @@ def parse_only() -> tuple[float, float]:
 
 
 CHILD = """
-import os, resource, sys, time
+import os, sys, time
 sys.path[:0] = [{site!r}, {repo!r}]
 os.environ["DJANGO_SETTINGS_MODULE"] = "kexie_site.settings.dev"
 os.environ["KEXIE_VAR_DIR"] = {var!r}
@@ -189,38 +192,45 @@ from django.conf import settings
 settings.DEBUG = False
 from kexie_pages.directory_services import directory_import
 started = time.perf_counter()
-if {do_import}:
+if {mode!r} == "direct":
     content = open({path!r}, "rb").read()
     result = directory_import(directory="experts", content=content, filename="x.xlsx", dry_run=False)
     assert result.applied
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter() - started)
+elif {mode!r} == "task":
+    from kexie_pages.directory_jobs import import_job_start
+    from kexie_pages.directory_services import pending_upload_save
+    token = pending_upload_save(content=open({path!r}, "rb").read())
+    job = import_job_start(directory="experts", token=token, filename="x.xlsx", file_format="", user=None)
+    assert job.status == "done", job.message
+# VmHWM, not getrusage's ru_maxrss: Linux keeps ru_maxrss across execve, so a
+# child would report at least its (big) parent's RSS at the fork.
+hwm = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1])
+print(hwm, time.perf_counter() - started)
 """
 
 
-def peak_memory() -> tuple[float, float, float]:
-    """Max RSS in MB of a child importing 100k rows, and of one that only starts Django."""
+def peak_memory(modes=("none", "direct", "task")) -> dict[str, tuple[float, float]]:
+    """Peak RSS (VmHWM) in MB and seconds of a child per mode: "none" only starts Django,
+    "direct" calls ``directory_import``, "task" goes through an import job.
+    Each mode gets a fresh database, so every import writes 100k new rows."""
     repo = Path(__file__).resolve().parent.parent
-    var = tempfile.mkdtemp(prefix="kexie-bench-mem-")
-    env = {
-        **os.environ,
-        "KEXIE_VAR_DIR": var,
-        "DJANGO_SETTINGS_MODULE": "kexie_site.settings.dev",
-    }
-    subprocess.run(
-        [sys.executable, str(repo / "site" / "manage.py"), "migrate", "-v0"],
-        env=env,
-        check=True,
-    )
-    path = Path(var) / "big.xlsx"
+    path = Path(tempfile.mkdtemp(prefix="kexie-bench-mem-")) / "big.xlsx"
     path.write_bytes(_xlsx(_rows(BIG_ROWS, seed=3)))
-    results = []
-    for do_import in (False, True):
+    results = {}
+    for mode in modes:
+        var = tempfile.mkdtemp(prefix="kexie-bench-mem-")
+        env = {
+            **os.environ,
+            "KEXIE_VAR_DIR": var,
+            "DJANGO_SETTINGS_MODULE": "kexie_site.settings.dev",
+        }
+        subprocess.run(
+            [sys.executable, str(repo / "site" / "manage.py"), "migrate", "-v0"],
+            env=env,
+            check=True,
+        )
         code = CHILD.format(
-            site=str(repo / "site"),
-            repo=str(repo),
-            var=var,
-            path=str(path),
-            do_import=do_import,
+            site=str(repo / "site"), repo=str(repo), var=var, path=str(path), mode=mode
         )
         out = subprocess.run(
             [sys.executable, "-c", code],
@@ -229,9 +239,8 @@ def peak_memory() -> tuple[float, float, float]:
             capture_output=True,
             text=True,
         ).stdout.split()
-        results.append((int(out[0]) / 1024, float(out[1])))
-    (base_mb, _), (import_mb, seconds) = results
-    return base_mb, import_mb, seconds
+        results[mode] = (int(out[0]) / 1024, float(out[1]))
+    return results
 
 
 def main() -> list[str]:
@@ -264,7 +273,10 @@ def main() -> list[str]:
     ru_deferred = ROWS / u_deferred
 
     t_cal, t_opx = parse_only()
-    base_mb, big_mb, big_s = peak_memory()
+    memory = peak_memory()
+    base_mb = memory["none"][0]
+    big_mb, big_s = memory["direct"]
+    task_mb, task_s = memory["task"]
 
     return [
         f"Experts, {ROWS:,} rows from one XLSX, SQLite, median of {REPEAT} "
@@ -284,9 +296,13 @@ def main() -> list[str]:
         f"Parsing the {ROWS:,}-row XLSX alone: python-calamine {ROWS / t_cal:,.0f} rows/s, "
         f"{t_opx / t_cal:.1f}× openpyxl read-only ({ROWS / t_opx:,.0f} rows/s).",
         "",
-        f"Peak memory importing {BIG_ROWS:,} rows (max RSS of a child process): "
+        f"Peak memory importing {BIG_ROWS:,} rows (peak RSS (VmHWM) of a child process): "
         f"{big_mb:,.0f} MB, {big_mb / base_mb:.1f}× a child that only starts Django "
         f"({base_mb:,.0f} MB); the import took {big_s:,.0f} s ({BIG_ROWS / big_s:,.0f} rows/s).",
+        f"Through the admin's task path (pending upload, import job, "
+        f"directory_import_task on the immediate backend): {task_mb:,.0f} MB, "
+        f"{task_mb / base_mb:.1f}× the bare child and {task_mb / big_mb:.2f}× the "
+        f"direct import; {task_s:,.0f} s ({BIG_ROWS / task_s:,.0f} rows/s).",
     ]
 
 

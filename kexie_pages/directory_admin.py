@@ -3,7 +3,9 @@
 One menu group, 智库, with a list for each directory: Chinese search, filters
 by county, industry category and public flag, inspect views, export of the
 filtered list, and the import flow: upload → dry-run preview of every row →
-confirm. ``wagtail_hooks`` registers the group.
+confirm, which starts a ``DirectoryImportJob`` (a django-tasks task, see
+``directory_jobs``) whose page shows its progress and then its result.
+``wagtail_hooks`` registers the group.
 """
 
 from django import forms
@@ -11,7 +13,7 @@ from django.contrib import messages
 from django.contrib.admin.filters import RelatedFieldListFilter
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import re_path
 from django.utils.decorators import method_decorator
@@ -23,6 +25,7 @@ from wagtail_modeladmin.helpers.search import BaseSearchHandler
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView
 
+from .directory_jobs import import_job_progress, import_job_start
 from .directory_selectors import directory_search
 from .directory_services import (
     PREVIEW_ROWS,
@@ -37,6 +40,7 @@ from .directory_services import (
     pending_upload_read,
     pending_upload_save,
 )
+from .models import DirectoryImportJob
 from .models.directories import (
     Achievement,
     Association,
@@ -189,13 +193,23 @@ class DirectoryModelAdmin(ModelAdmin):
             "failed": DirectoryFailedRowsView,
             "template": DirectoryTemplateView,
         }
-        return urls + tuple(
-            re_path(
-                rf"^{self.url_helper.base_url_path}/{action}/$",
-                view.as_view(model_admin=self),
-                name=self.url_helper.get_action_url_name(action),
+        return (
+            urls
+            + tuple(
+                re_path(
+                    rf"^{self.url_helper.base_url_path}/{action}/$",
+                    view.as_view(model_admin=self),
+                    name=self.url_helper.get_action_url_name(action),
+                )
+                for action, view in views.items()
             )
-            for action, view in views.items()
+            + (
+                re_path(
+                    rf"^{self.url_helper.base_url_path}/job/(?P<job_id>\d+)/$",
+                    DirectoryImportJobView.as_view(model_admin=self),
+                    name=self.url_helper.get_action_url_name("job"),
+                ),
+            )
         )
 
 
@@ -367,6 +381,12 @@ class DirectoryImportView(DirectoryActionView):
             request,
             "kexie_pages/admin/directory_import.html",
             form=DirectoryUploadForm(),
+            recent_jobs=[
+                (job, self.model_admin.url_helper.get_action_url("job", job.pk))
+                for job in DirectoryImportJob.objects.filter(
+                    directory=self.directory
+                ).select_related("user")[:5]
+            ],
         )
 
     def post(self, request):
@@ -401,7 +421,7 @@ class DirectoryImportView(DirectoryActionView):
 
 
 class DirectoryConfirmView(DirectoryActionView):
-    """Apply a previewed upload, or cancel it; either way the kept file is deleted."""
+    """Start a job applying a previewed upload, or cancel it (deleting the kept file)."""
 
     def post(self, request):
         token = request.POST.get("token", "")
@@ -418,30 +438,39 @@ class DirectoryConfirmView(DirectoryActionView):
                 request.session.pop(self.session_key(token), None)
                 messages.info(request, _("Import cancelled; nothing was written."))
                 return redirect(self.url("index"))
-            content = pending_upload_read(token=token)
-            result = directory_import(
-                directory=self.directory,
-                content=content,
-                filename=info["filename"],
-                file_format=info["format"] or None,
-                dry_run=False,
-            )
         except DirectoryImportError as error:
             for message in error.messages:
                 messages.error(request, message)
             return redirect(self.url("import"))
-        if not result.applied:
-            # The data changed since the preview (a county was deleted, say).
-            return self.render_preview(request, token, info["filename"], result)
-        pending_upload_delete(token=token)
+        # The upload belongs to the job now: the job deletes it when it finishes.
         request.session.pop(self.session_key(token), None)
-        counts = result.counts
-        messages.success(
-            request,
-            _("Imported: %(new)s new, %(update)s updated, %(unchanged)s unchanged.")
-            % {key: counts.get(key, 0) for key in ("new", "update", "unchanged")},
+        job = import_job_start(
+            directory=self.directory,
+            token=token,
+            filename=info["filename"],
+            file_format=info["format"],
+            user=request.user,
         )
-        return redirect(self.url("index"))
+        return redirect(self.model_admin.url_helper.get_action_url("job", job.pk))
+
+
+class DirectoryImportJobView(DirectoryActionView):
+    """A confirmed import's progress; reloads itself every two seconds until done."""
+
+    REFRESH_SECONDS = 2
+
+    def get(self, request, job_id):
+        job = get_object_or_404(DirectoryImportJob, pk=job_id, directory=self.directory)
+        job = import_job_progress(job)
+        return self.render(
+            request,
+            "kexie_pages/admin/directory_import_job.html",
+            job=job,
+            refresh_seconds=None
+            if job.is_finished or job.is_stalled
+            else self.REFRESH_SECONDS,
+            more_errors=max(0, job.error_count - len(job.errors)),
+        )
 
 
 class DirectoryFailedRowsView(DirectoryActionView):

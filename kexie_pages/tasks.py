@@ -20,3 +20,11 @@ def directory_index_task(directory: str, pks: list[int]) -> None:
     objects = list(model.objects.filter(pk__in=pks))
     for backend in get_search_backends(with_auto_update=True):
         backend.add_bulk(model, objects)
+
+
+@task()
+def directory_import_task(job_id: int) -> str:
+    """Apply a confirmed directory import (``kexie_pages.directory_jobs``)."""
+    from .directory_jobs import import_job_run
+
+    return import_job_run(job_id=job_id)

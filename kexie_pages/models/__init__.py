@@ -26,6 +26,7 @@ from .directories import (
     TechLeader,
     ThinkTankPage,
 )
+from .import_jobs import DirectoryImportJob, ImportJobPhase, ImportJobStatus
 from .needs import (
     Enquiry,
     EnquiryKind,
@@ -58,12 +59,15 @@ __all__ = [
     "CourseSession",
     "CourseStatus",
     "DemonstrationBase",
+    "DirectoryImportJob",
     "DirectoryEntry",
     "Enquiry",
     "EnquiryKind",
     "EnquiryStatus",
     "Expert",
     "HomePage",
+    "ImportJobPhase",
+    "ImportJobStatus",
     "IndustryCategory",
     "LectureHallPage",
     "Need",
