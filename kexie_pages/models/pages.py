@@ -80,7 +80,8 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = self.get_children().live().public().in_menu().specific()
+        # Cards need only base Page fields: no .specific(), one query not one per type.
+        context["sections"] = self.get_children().live().public().in_menu()
         context["latest_news"] = (
             NewsPage.objects.descendant_of(self).live().public().order_by("-date")[:5]
         )
