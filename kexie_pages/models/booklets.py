@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..search import ChineseSearchField
+from .pages import SectionPage
 from .taxonomy import IndustryCategory
 
 BOOKLETS_PER_PAGE = 12
@@ -45,17 +46,9 @@ def annotate_downloads(queryset: models.QuerySet) -> models.QuerySet:
     )
 
 
-class BookletIndexPage(Page):
+class BookletIndexPage(SectionPage):
     """The booklet library (科普图书资料): filter by category and keyword, sort by newest or most downloaded."""
 
-    intro = models.TextField(_("introduction"), max_length=500, blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [
-        ChineseSearchField("title", boost=2),
-        ChineseSearchField("intro"),
-    ]
-    parent_page_types = ["kexie_pages.HomePage"]
     subpage_types = ["kexie_pages.BookletPage"]
 
     class Meta:

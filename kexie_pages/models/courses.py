@@ -33,6 +33,7 @@ from wagtail.search import index
 from ..blocks import BaseStreamBlock
 from ..course_forms import CourseFilterForm, CoursePageForm, CourseRegistrationForm
 from ..search import ChineseSearchField
+from .pages import SectionPage
 from .taxonomy import County, IndustryCategory
 
 COURSES_PER_PAGE = 12
@@ -67,7 +68,7 @@ class Occurrence(NamedTuple):
     note: str
 
 
-class LectureHallPage(RoutablePageMixin, Page):
+class LectureHallPage(RoutablePageMixin, SectionPage):
     """The lecture hall: lists courses, a month calendar and calendar feeds.
 
     Routes: the listing (``/``), ``calendar/`` and ``calendar/<year>/<month>/``,
@@ -76,15 +77,6 @@ class LectureHallPage(RoutablePageMixin, Page):
     are named by their Content-Disposition, not their URL.)
     """
 
-    intro = models.TextField(_("introduction"), max_length=500, blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [
-        ChineseSearchField("title", boost=2),
-        ChineseSearchField("intro"),
-    ]
-    api_fields = [APIField("intro")]
-    parent_page_types = ["kexie_pages.HomePage"]
     subpage_types = ["kexie_pages.CoursePage"]
 
     class Meta:

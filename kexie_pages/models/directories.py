@@ -19,6 +19,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from ..search import ChineseSearchField
+from .pages import SectionPage
 from .taxonomy import County, IndustryCategory
 
 
@@ -316,7 +317,7 @@ def directory_name(model: type[DirectoryEntry]) -> str:
     return next(name for name, value in DIRECTORIES.items() if value is model)
 
 
-class ThinkTankPage(Page):
+class ThinkTankPage(SectionPage):
     """A public page listing one think-tank directory's public entries.
 
     Visitors filter by county and industry and search in Chinese; experts can be
@@ -335,15 +336,9 @@ class ThinkTankPage(Page):
         ],
         default="experts",
     )
-    intro = models.TextField(_("introduction"), max_length=500, blank=True)
-
     content_panels = Page.content_panels + [
         FieldPanel("directory"),
         FieldPanel("intro"),
-    ]
-    search_fields = Page.search_fields + [
-        ChineseSearchField("title", boost=2),
-        ChineseSearchField("intro"),
     ]
     parent_page_types = ["kexie_pages.HomePage", "kexie_pages.ThinkTankPage"]
     subpage_types = ["kexie_pages.ThinkTankPage"]

@@ -21,12 +21,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
-    Page,
     PreviewableMixin,
     RevisionMixin,
     WorkflowMixin,
@@ -36,6 +34,7 @@ from wagtail.search.queryset import SearchableQuerySetMixin
 
 from ..search import ChineseSearchField
 from .directories import Achievement, Expert, mask_phone
+from .pages import SectionPage
 from .taxonomy import County, IndustryCategory
 
 
@@ -393,7 +392,7 @@ class Enquiry(models.Model):
         return f"{self.organisation} → {self.need}"
 
 
-class NeedsLibraryPage(RoutablePageMixin, Page):
+class NeedsLibraryPage(RoutablePageMixin, SectionPage):
     """The public needs library: filters, facet counts, downloads and each need's page.
 
     Query string: ``county`` (division code), ``category`` (industry slug),
@@ -401,19 +400,12 @@ class NeedsLibraryPage(RoutablePageMixin, Page):
     bookmarkable URL, and an unknown value simply matches nothing.
     """
 
-    intro = models.TextField(_("introduction"), max_length=500, blank=True)
     per_page = models.PositiveSmallIntegerField(
         _("needs per page"), default=20, validators=[MaxValueValidator(100)]
     )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("per_page")]
+    content_panels = SectionPage.content_panels + [FieldPanel("per_page")]
     # The needs themselves are served by /api/v3/kexie/needs/ (they are not pages).
-    api_fields = [APIField("intro")]
-    search_fields = Page.search_fields + [
-        ChineseSearchField("title", boost=2),
-        ChineseSearchField("intro"),
-    ]
-    parent_page_types = ["kexie_pages.HomePage"]
     subpage_types: list[str] = []
 
     class Meta:

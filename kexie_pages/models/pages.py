@@ -88,8 +88,12 @@ class HomePage(Page):
         return context
 
 
-class NewsIndexPage(Page):
-    """The news section (工作动态): lists news articles, newest first."""
+class SectionPage(Page):
+    """What every section's index page under the home page shares: an intro.
+
+    News, booklets, the lecture hall, the needs library and the think tank
+    extend it; each adds its own listing in ``get_context`` or its routes.
+    """
 
     intro = models.TextField(_("introduction"), max_length=500, blank=True)
 
@@ -98,7 +102,16 @@ class NewsIndexPage(Page):
         ChineseSearchField("title", boost=2),
         ChineseSearchField("intro"),
     ]
+    api_fields = [APIField("intro")]
     parent_page_types = ["kexie_pages.HomePage"]
+
+    class Meta:
+        abstract = True
+
+
+class NewsIndexPage(SectionPage):
+    """The news section (工作动态): lists news articles, newest first."""
+
     subpage_types = ["kexie_pages.NewsPage"]
 
     class Meta:
