@@ -49,7 +49,7 @@ def main() -> list[str]:
     client = Client()
     factory = RequestFactory()
     site = Site.objects.get(is_default_site=True)
-    sections = list(home.get_children().live().public().in_menu().specific())
+    sections = list(home.get_children().live().public().in_menu())
     latest = list(NewsPage.objects.live().order_by("-date")[:5])
     search_results = list(Page.objects.live().specific()[:10])
 
