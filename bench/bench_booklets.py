@@ -88,7 +88,7 @@ def _setup():
 
 
 def _count_update(booklet_id: int, source: str = "", month=None) -> None:
-    from kexie_pages.downloads import current_month
+    from kexie_pages.booklets.downloads import current_month
     from kexie_pages.models import BookletDownloadCount
 
     with transaction.atomic():
@@ -144,7 +144,7 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def bench_counting(small) -> list[str]:
-    from kexie_pages import downloads
+    from kexie_pages.booklets import downloads
     from kexie_pages.models import BookletDownloadCount
 
     with connection.cursor() as cursor:

@@ -41,10 +41,10 @@ def _rows(count: int, seed: int = 1) -> list[dict[str, str]]:
 
 
 def _xlsx(rows: list[dict[str, str]]) -> bytes:
-    from kexie_pages.directory_services import _workbook_bytes
+    from kexie_pages.base.spreadsheets import workbook_bytes
 
     headers = list(rows[0])
-    return _workbook_bytes(headers, [list(row.values()) for row in rows])
+    return workbook_bytes(headers, {"Sheet1": [list(row.values()) for row in rows]})
 
 
 def _changed(rows: list[dict[str, str]], share: float = 0.1) -> list[dict[str, str]]:
@@ -63,7 +63,7 @@ def _clear() -> None:
 
 
 def ours(content: bytes) -> None:
-    from kexie_pages.directory_services import directory_import
+    from kexie_pages.directories.services import directory_import
 
     result = directory_import(
         directory="experts", content=content, filename="x.xlsx", dry_run=False
@@ -75,7 +75,7 @@ def ours_deferred(content: bytes) -> None:
     """The same import with search indexing handed to a django-tasks worker (not run here)."""
     from types import SimpleNamespace
 
-    from kexie_pages import directory_services as directories
+    from kexie_pages.directories import services as directories
 
     task = directories.directory_index_task
     directories.directory_index_task = SimpleNamespace(enqueue=lambda *args: None)
@@ -137,7 +137,7 @@ def defaults(content: bytes) -> None:
     """django-import-export's import_data, default settings, same resource and file."""
     from import_export.formats.base_formats import XLSX
 
-    from kexie_pages.resources import ExpertResource
+    from kexie_pages.directories.resources import ExpertResource
 
     dataset = XLSX().create_dataset(content)
     result = ExpertResource().import_data(dataset, dry_run=False, raise_errors=True)

@@ -196,8 +196,8 @@ def _queries(client: Client, url: str) -> int:
 
 def main() -> list[str]:
     from kexie_pages.models import Need, NeedsLibraryPage
-    from kexie_pages.needs_selectors import need_keywords, need_match_suggestions
-    from kexie_pages.needs_services import needs_bulk_create
+    from kexie_pages.needs.matching import need_keywords, need_match_suggestions
+    from kexie_pages.needs.services import needs_bulk_create
 
     home, library = _site()
     lines = [
@@ -301,7 +301,7 @@ def main() -> list[str]:
             f"bare filtered view {medians['bare'] * 1000:.1f} ms | "
             f"{medians['keyword'] / medians['bare']:.2f}× |"
         )
-        from kexie_pages.needs_selectors import needs_keyword_q
+        from kexie_pages.needs.selectors import needs_keyword_q
 
         keyword = interleaved_medians(
             {

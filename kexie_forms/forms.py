@@ -10,8 +10,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
+from kexie_pages.base.validators import is_mobile, phone_normalise
 from kexie_pages.models import County, IndustryCategory
-from kexie_pages.validators import is_mobile, phone_normalise
 
 HONEYPOT_FIELD = "website"
 TOKEN_FIELD = "form_token"  # noqa: S105 - a field name, not a secret

@@ -9,7 +9,11 @@ admin download view, which checks county scoping.
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.files.storage import Storage, storages
+
+from kexie_pages.base.storage import PrivateFileSystemStorage
+
+__all__ = ["STORAGE_ALIAS", "PrivateFileSystemStorage", "private_storage"]
 
 STORAGE_ALIAS = "kexie_forms_private"
 
@@ -22,10 +26,3 @@ def private_storage() -> Storage:
         Path(settings.MEDIA_ROOT).parent / "private"
     )
     return PrivateFileSystemStorage(location=root)
-
-
-class PrivateFileSystemStorage(FileSystemStorage):
-    """Local storage with no public URL: files leave only through a checked view."""
-
-    def url(self, name):
-        raise ValueError("Private attachments have no public URL.")

@@ -14,8 +14,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from kexie_pages.base.spreadsheets import formula_safe
 from kexie_pages.models import County
-from kexie_pages.widgets import formula_safe
 
 from .models import FormPage, FormSubmission, SubmissionStatus, UserCounty
 from .selectors import county_for_user, submission_rows, submissions_for_user

@@ -1,5 +1,17 @@
+"""The app's configuration: cache-clearing signals and the API routers."""
+
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+#: Sections with a django-ninja ``router`` in ``<section>/api.py`` and where it is
+#: mounted on Wagtail's v3 API.
+API_SECTIONS = {
+    "courses": "/kexie/courses/",
+    "directories": "/kexie/",  # one sub-router per directory: /kexie/experts/, …
+    "needs": "/kexie/needs/",
+}
 
 
 class KexiePagesConfig(AppConfig):
@@ -10,10 +22,11 @@ class KexiePagesConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
+        from wagtail.api.v3.api import api
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from . import selectors
-        from .models import County, IndustryCategory
+        from .base import selectors
+        from .base.models import County, IndustryCategory
 
         for signal in (
             post_save,
@@ -31,16 +44,5 @@ class KexiePagesConfig(AppConfig):
 
         # The plugin's own endpoints join Wagtail's NinjaAPI, so one OpenAPI
         # document describes everything (as wagtail.snippets does).
-        from wagtail.api.v3.api import api
-
-        from .course_api import router as courses_router
-
-        api.add_router("/kexie/courses/", courses_router)
-
-        from .directory_api import register_routers
-
-        register_routers()
-
-        from .needs_api import router as needs_router
-
-        api.add_router("/kexie/needs/", needs_router)
+        for section, prefix in API_SECTIONS.items():
+            api.add_router(prefix, import_module(f".{section}.api", self.name).router)

@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from .exceptions import KexiePagesError
+
 PDF_MAGIC = b"%PDF-"
 logger = logging.getLogger(__name__)
 
 
-class NotAPDF(ValueError):
+class NotAPDF(KexiePagesError, ValueError):
     """The file is not a readable PDF; ``message`` says why, in the user's language."""
 
     def __init__(self, message: str) -> None:

@@ -1,30 +1,12 @@
-"""Background tasks (django-tasks, which Wagtail 8 uses too)."""
+"""Where queued tasks of version 0.1 find their code, for one more release.
 
-from django_tasks import task
-from modelsearch.backends import get_search_backends
+The tasks now live beside the code they run (``directories.jobs`` and
+``directories.services``). A worker resolves a queued task by the dotted path
+stored with it, so tasks enqueued before an upgrade still name this module;
+drain the queue (let ``db_worker`` finish) before the release that drops it.
+"""
 
+from .directories.jobs import directory_import_task
+from .directories.services import directory_index_task
 
-@task()
-def directory_index_task(directory: str, pks: list[int]) -> None:
-    """Put imported think-tank entries into the search index.
-
-    Chinese segmentation is most of an import's cost, so the importer hands it
-    to this task, one call per 500 rows. With Django's default immediate
-    backend it runs at once, inside the import; with a worker backend (the
-    database backend enqueues in the import's own transaction) the import
-    returns as soon as its rows are written.
-    """
-    from .models.directories import DIRECTORIES
-
-    model = DIRECTORIES[directory]
-    objects = list(model.objects.filter(pk__in=pks))
-    for backend in get_search_backends(with_auto_update=True):
-        backend.add_bulk(model, objects)
-
-
-@task()
-def directory_import_task(job_id: int) -> str:
-    """Apply a confirmed directory import (``kexie_pages.directory_jobs``)."""
-    from .directory_jobs import import_job_run
-
-    return import_job_run(job_id=job_id)
+__all__ = ["directory_import_task", "directory_index_task"]

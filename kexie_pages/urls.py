@@ -8,7 +8,7 @@ codes must outlive both. Include before Wagtail's catch-all::
 
 from django.urls import path
 
-from . import views
+from .booklets import views
 
 urlpatterns = [
     path("b/<int:booklet_id>/", views.booklet_short_link, name="kexie_booklet_short"),

@@ -3,9 +3,9 @@
 import csv
 import io
 
+from kexie_pages.base.spreadsheets import workbook_bytes
 from kexie_pages.demo.directories import generate_rows
-from kexie_pages.directory_services import _workbook_bytes
-from kexie_pages.resources import RESOURCES
+from kexie_pages.directories.resources import RESOURCES
 
 
 def csv_bytes(rows: list[list], *, encoding: str = "utf-8") -> bytes:
@@ -29,4 +29,4 @@ def table(directory: str, rows: list[dict[str, str]]) -> list[list[str]]:
 
 
 def xlsx_bytes(rows: list[list]) -> bytes:
-    return _workbook_bytes(rows[0], rows[1:])
+    return workbook_bytes(rows[0], {"Sheet1": rows[1:]})

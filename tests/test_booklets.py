@@ -18,15 +18,15 @@ from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
+from kexie_pages.booklets.downloads import download_counter, parse_range
+from kexie_pages.booklets.qr import qr_matrix, qr_png, qr_svg
 from kexie_pages.documents import MaxSizeUploadHandler, OversizeUploadedFile
-from kexie_pages.downloads import download_counter, parse_range
 from kexie_pages.models import (
     BookletDownloadCount,
     BookletIndexPage,
     BookletPage,
     IndustryCategory,
 )
-from kexie_pages.qr import qr_matrix, qr_png, qr_svg
 
 Document = get_document_model()
 TITLE = "小麦赤霉病防治技术手册"
@@ -157,7 +157,8 @@ def test_download_sends_the_whole_file_named_after_the_chinese_title(booklet):
     assert response["Content-Length"] == str(len(body))
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    quoted = re.search(r"filename\*=UTF-8''(\S+)", disposition).group(1)
+    # RFC 5987: the charset name is case-insensitive (Django writes utf-8).
+    quoted = re.search(r"filename\*=UTF-8''(\S+)", disposition, re.IGNORECASE).group(1)
     assert urllib.parse.unquote(quoted) == f"{TITLE}.pdf"
     assert f'filename="booklet-{booklet.pk}.pdf"' in disposition
     assert response["X-Content-Type-Options"] == "nosniff"

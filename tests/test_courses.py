@@ -16,8 +16,8 @@ from django.utils import timezone
 from icalendar import Calendar
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from kexie_pages.course_selectors import course_statistics
-from kexie_pages.course_services import course_registration_withdraw
+from kexie_pages.courses.selectors import course_statistics
+from kexie_pages.courses.services import course_registration_withdraw
 from kexie_pages.models import (
     County,
     CourseLecturer,
@@ -412,7 +412,7 @@ def test_sign_up_confirms_then_waitlists_when_full(hall, client):
 
 @pytest.mark.django_db
 def test_withdrawal_promotes_the_waiting_list(hall):
-    from kexie_pages.course_services import course_register
+    from kexie_pages.courses.services import course_register
 
     course = add_course(hall, "c1", registration_required=True, capacity=1)
     first = course_register(course=course, name="甲", phone=PHONE, village="王庄村")
@@ -720,7 +720,7 @@ def test_demo_courses_cover_a_year_of_every_county(home, settings):
 
 @pytest.mark.django_db
 def test_staff_deleting_a_sign_up_promotes_the_waiting_list(hall, admin_client):
-    from kexie_pages.course_services import course_register
+    from kexie_pages.courses.services import course_register
 
     course = add_course(hall, "c1", registration_required=True, capacity=1)
     first = course_register(course=course, name="甲", phone=PHONE, village="王庄村")

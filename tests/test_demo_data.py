@@ -5,7 +5,7 @@ from django.core.management import call_command
 from wagtail.models import Site
 
 from kexie_forms.models import FormPage, FormSubmission
-from kexie_pages.downloads import download_counter
+from kexie_pages.booklets.downloads import download_counter
 from kexie_pages.models import BookletPage, HomePage, NewsPage
 
 

@@ -5,13 +5,7 @@ import re
 import pytest
 
 from kexie_pages.demo import needs as demo_needs
-from kexie_pages.models import (
-    County,
-    IndustryCategory,
-    Need,
-    NeedMatch,
-    NeedStatus,
-)
+from kexie_pages.models import County, IndustryCategory, Need, NeedMatch, NeedStatus
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from kexie_pages.directory_services import directory_import
+from kexie_pages.directories.services import directory_import
 from kexie_pages.models import Association, Expert
 
 from .directory_helpers import csv_bytes, sample, table

@@ -2,11 +2,13 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from kexie_pages import directory_jobs, directory_services
-from kexie_pages.directory_jobs import import_job_run
+from kexie_pages.base.storage import private_storage
+from kexie_pages.directories import jobs as directory_jobs
+from kexie_pages.directories import reading as directory_reading
+from kexie_pages.directories import services as directory_services
+from kexie_pages.directories.jobs import import_job_run
 from kexie_pages.models import DirectoryImportJob, Expert
 
 from .directory_helpers import csv_bytes, sample, table
@@ -55,7 +57,7 @@ def test_confirm_creates_a_job_that_runs_at_once_by_default(admin_client):
     assert job.status == "done" and job.task_id
     assert job.counts == {"new": 3, "update": 0, "unchanged": 0, "error": 0}
     assert Expert.objects.count() == 3
-    assert not default_storage.exists(f"kexie_imports/{token}")
+    assert not private_storage().exists(f"kexie_imports/{token}")
     page = admin_client.get(response["Location"]).content.decode()
     assert "导入完成：新增 3 条，更新 0 条，未变 0 条。" in page
     assert "http-equiv" not in page  # finished: no more reloading
@@ -68,14 +70,14 @@ def test_with_a_worker_backend_the_job_waits_and_the_page_refreshes(
     token, response = confirm(admin_client, sample("experts", 4))
     job = DirectoryImportJob.objects.get()
     assert job.status == "queued" and Expert.objects.count() == 0
-    assert default_storage.exists(f"kexie_imports/{token}")  # kept for the worker
+    assert private_storage().exists(f"kexie_imports/{token}")  # kept for the worker
     page = admin_client.get(response["Location"]).content.decode()
     assert REFRESH in page
     assert "正在等待后台任务开始导入" in page
     # The worker runs it.
     assert import_job_run(job_id=job.pk) == "done"
     assert Expert.objects.count() == 4
-    assert not default_storage.exists(f"kexie_imports/{token}")
+    assert not private_storage().exists(f"kexie_imports/{token}")
     page = admin_client.get(response["Location"]).content.decode()
     assert REFRESH not in page
     assert "导入完成：新增 4 条" in page
@@ -86,6 +88,7 @@ def test_with_a_worker_backend_the_job_waits_and_the_page_refreshes(
 
 def test_progress_is_recorded_every_batch(admin_client, settings, monkeypatch):
     settings.TASKS = DUMMY
+    monkeypatch.setattr(directory_reading, "BATCH_SIZE", 2)
     monkeypatch.setattr(directory_services, "BATCH_SIZE", 2)
     seen = []
     record = directory_jobs._record
@@ -138,15 +141,15 @@ def test_rows_with_errors_fail_the_job_and_write_nothing(admin_client, settings)
     token, response = confirm(admin_client, rows)
     # The file changes between the preview and the worker: a row goes bad.
     rows[1]["联系电话"] = "12345"
-    default_storage.delete(f"kexie_imports/{token}")
-    default_storage.save(
+    private_storage().delete(f"kexie_imports/{token}")
+    private_storage().save(
         f"kexie_imports/{token}",
         __import__("io").BytesIO(csv_bytes(table("experts", rows))),
     )
     job = DirectoryImportJob.objects.get()
     assert import_job_run(job_id=job.pk) == "failed"
     assert Expert.objects.count() == 0
-    assert not default_storage.exists(f"kexie_imports/{token}")
+    assert not private_storage().exists(f"kexie_imports/{token}")
     job.refresh_from_db()
     assert job.error_count == 1
     page = admin_client.get(response["Location"]).content.decode()
@@ -160,6 +163,7 @@ def test_a_database_error_fails_the_job_and_rolls_back(
     admin_client, settings, monkeypatch
 ):
     settings.TASKS = DUMMY
+    monkeypatch.setattr(directory_reading, "BATCH_SIZE", 2)
     monkeypatch.setattr(directory_services, "BATCH_SIZE", 2)
     confirm(admin_client, sample("experts", 5))
     calls = []
@@ -185,7 +189,7 @@ def test_a_database_error_fails_the_job_and_rolls_back(
 def test_a_vanished_upload_fails_with_a_reason(admin_client, settings):
     settings.TASKS = DUMMY
     token, response = confirm(admin_client, sample("experts", 2))
-    default_storage.delete(f"kexie_imports/{token}")
+    private_storage().delete(f"kexie_imports/{token}")
     job = DirectoryImportJob.objects.get()
     assert import_job_run(job_id=job.pk) == "failed"
     page = admin_client.get(response["Location"]).content.decode()

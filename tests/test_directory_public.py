@@ -2,9 +2,9 @@
 
 import pytest
 
-from kexie_pages.directory_services import directory_import
+from kexie_pages.base.validators import mask_phone
+from kexie_pages.directories.services import directory_import
 from kexie_pages.models import Expert, TechLeader, ThinkTankPage
-from kexie_pages.models.directories import mask_phone
 
 from .directory_helpers import csv_bytes, sample, table
 

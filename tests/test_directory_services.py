@@ -9,13 +9,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from kexie_pages import directory_services as services
-from kexie_pages.directory_services import (
-    DirectoryImportError,
+from kexie_pages.directories import reading
+from kexie_pages.directories.exports import (
     directory_export,
-    directory_import,
     directory_template,
     failed_rows_workbook,
+)
+from kexie_pages.directories.reading import DirectoryImportError
+from kexie_pages.directories.services import directory_import
+from kexie_pages.directories.uploads import (
+    pending_upload_delete,
     pending_upload_read,
     pending_upload_save,
     pending_uploads_clean,
@@ -261,7 +264,7 @@ def test_compression_bomb(settings):
 
 def test_file_over_the_size_cap_is_refused_before_parsing(settings, monkeypatch):
     settings.KEXIE_IMPORT_MAX_BYTES = 1000
-    monkeypatch.setattr(services, "read_rows", lambda *a: pytest.fail("parsed"))
+    monkeypatch.setattr(reading, "read_rows", lambda *a: pytest.fail("parsed"))
     content = csv_bytes(table("experts", sample("experts", 20)))
     assert "最多只能导入" in rejected(content)
 
@@ -443,3 +446,18 @@ def test_pending_uploads(settings):
     assert caught.value.messages == ["上传的文件已不存在，请重新上传。"]
     with pytest.raises(DirectoryImportError):
         pending_upload_read(token="../../etc/passwd")
+
+
+def test_pending_uploads_are_kept_where_no_url_reaches_them():
+    from django.core.files.storage import default_storage
+
+    from kexie_pages.base.storage import private_storage
+
+    token = pending_upload_save(content=b"\xe5\xa7\x93\xe5\x90\x8d,13812341234\r\n")
+    path = f"kexie_imports/{token}"
+    assert private_storage().exists(path)
+    assert not default_storage.exists(path)  # nothing below MEDIA_URL
+    with pytest.raises(ValueError):
+        private_storage().url(path)
+    pending_upload_delete(token=token)
+    assert not private_storage().exists(path)

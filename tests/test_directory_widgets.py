@@ -2,13 +2,13 @@
 
 import pytest
 
-from kexie_pages.widgets import (
+from kexie_pages.base.spreadsheets import formula_safe
+from kexie_pages.directories.widgets import (
     CategoriesWidget,
     CountyWidget,
     PhoneWidget,
     YesNoWidget,
     cell_text,
-    formula_safe,
     split_values,
 )
 

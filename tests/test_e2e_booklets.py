@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kexie_pages.downloads import download_counter
+from kexie_pages.booklets.downloads import download_counter
 from kexie_pages.models import BookletDownloadCount, IndustryCategory
 
 from .test_booklets import add_booklet, make_pdf

@@ -3,7 +3,7 @@
 import pytest
 
 from kexie_pages.models import County, Enquiry, IndustryCategory, Need, NeedsLibraryPage
-from kexie_pages.needs_services import needs_bulk_create
+from kexie_pages.needs.services import needs_bulk_create
 
 pytestmark = pytest.mark.e2e
 

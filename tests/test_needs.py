@@ -22,14 +22,13 @@ from kexie_pages.models import (
     NeedsLibraryPage,
     NeedStatus,
 )
-from kexie_pages.needs_selectors import (
+from kexie_pages.needs.matching import need_keywords, need_match_suggestions
+from kexie_pages.needs.selectors import (
     NeedFilters,
-    need_keywords,
-    need_match_suggestions,
     needs_public_facets,
     needs_statistics,
 )
-from kexie_pages.needs_services import (
+from kexie_pages.needs.services import (
     NeedsError,
     enquiry_accept,
     need_confirm_match,

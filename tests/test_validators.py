@@ -2,7 +2,7 @@
 
 import pytest
 
-from kexie_pages.validators import is_mobile, is_phone, phone_normalise
+from kexie_pages.base.validators import is_mobile, is_phone, phone_normalise
 
 
 @pytest.mark.parametrize(

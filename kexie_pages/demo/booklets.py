@@ -19,7 +19,8 @@ from pypinyin import lazy_pinyin
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from ..models import BookletIndexPage, BookletPage, HomePage, IndustryCategory
+from ..base.models import HomePage, IndustryCategory
+from ..booklets.models import BookletIndexPage, BookletPage
 from .base import child_page
 
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")

@@ -18,14 +18,12 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
 
-from ..models import (
-    County,
+from ..base.models import County, HomePage, IndustryCategory
+from ..courses.models import (
     CourseLecturer,
     CoursePage,
     CoursePhoto,
     CourseSession,
-    HomePage,
-    IndustryCategory,
     LectureHallPage,
 )
 from .base import child_page

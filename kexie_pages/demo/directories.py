@@ -13,9 +13,10 @@ from pathlib import Path
 
 from wagtail.models import Page
 
-from ..directory_services import _workbook_bytes, directory_import
-from ..models import ThinkTankPage
-from ..resources import RESOURCES
+from ..base.spreadsheets import workbook_bytes
+from ..directories.models import ThinkTankPage
+from ..directories.resources import RESOURCES
+from ..directories.services import directory_import
 from .base import child_page
 
 SEED = 20161028
@@ -314,7 +315,9 @@ def write_sample_files(folder: Path, *, count: int = 30) -> list[Path]:
             (folder / name).write_bytes(content)
             written.append(folder / name)
         path = folder / f"{directory}.xlsx"
-        path.write_bytes(_workbook_bytes(headers, [list(r.values()) for r in rows]))
+        path.write_bytes(
+            workbook_bytes(headers, {"Sheet1": [list(r.values()) for r in rows]})
+        )
         written.append(path)
     # One row with a bad phone number, as a county clerk's GBK CSV would have it.
     rows = generate_rows("experts", 5, seed=SEED + 2)

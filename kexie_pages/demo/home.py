@@ -2,7 +2,7 @@
 
 from wagtail.models import Page, Site
 
-from ..models import HomePage, OrganisationSettings
+from ..base.models import HomePage, OrganisationSettings
 
 
 def load() -> HomePage:

@@ -15,16 +15,16 @@ from pathlib import Path
 from django.utils import timezone
 from wagtail.models import Page
 
-from ..models.directories import Expert
-from ..models.needs import (
+from ..base.models import County, IndustryCategory
+from ..directories.models import Expert
+from ..needs.models import (
     Need,
     NeedMatch,
     NeedsLibraryPage,
     NeedStatus,
     NeedStatusChange,
 )
-from ..models.taxonomy import County, IndustryCategory
-from ..needs_services import needs_bulk_create
+from ..needs.services import needs_bulk_create
 from .base import child_page
 from .directories import SURNAMES, TOWNSHIPS, VILLAGE_NAMES, VILLAGE_PREFIXES
 

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from ..models import County, HomePage, IndustryCategory, NewsIndexPage, NewsPage
+from ..base.models import County, HomePage, IndustryCategory, NewsIndexPage, NewsPage
 from .base import child_page
 
 

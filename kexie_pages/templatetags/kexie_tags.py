@@ -1,7 +1,7 @@
 from django import template
 from wagtail.models import Page, Site
 
-from ..selectors import MenuItem, menu_items
+from ..base.selectors import MenuItem, menu_items
 
 register = template.Library()
 

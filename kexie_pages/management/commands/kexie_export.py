@@ -5,8 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from kexie_pages.directory_services import FORMATS, directory_export
-from kexie_pages.models.directories import DIRECTORIES
+from ...directories.exports import directory_export
+from ...directories.models import DIRECTORIES
+from ...directories.reading import FORMATS
 
 
 class Command(BaseCommand):

@@ -6,13 +6,9 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from kexie_pages.directory_services import (
-    FORMATS,
-    DirectoryImportError,
-    directory_import,
-    max_upload_bytes,
-)
-from kexie_pages.models.directories import DIRECTORIES
+from ...directories.models import DIRECTORIES
+from ...directories.reading import FORMATS, DirectoryImportError, max_upload_bytes
+from ...directories.services import directory_import
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from kexie_pages.demo import LOADERS, home
+from ...demo import LOADERS, home
 
 
 class Command(BaseCommand):

@@ -153,6 +153,11 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Uploads waiting for a decision: private, never below MEDIA_URL.
+    "kexie_private": {
+        "BACKEND": "kexie_pages.base.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private"},
+    },
     # Form attachments: private, never below MEDIA_URL (see kexie_forms/storage.py).
     "kexie_forms_private": {
         "BACKEND": "kexie_forms.storage.PrivateFileSystemStorage",

@@ -15,6 +15,10 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 KEXIE_DOWNLOAD_FLUSH_SECONDS = None
 STORAGES = {
     **STORAGES,  # noqa: F405
+    "kexie_private": {
+        "BACKEND": "kexie_pages.base.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="kexie-test-private-")},
+    },
     "kexie_forms_private": {
         "BACKEND": "kexie_forms.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": tempfile.mkdtemp(prefix="kexie-test-private-")},

@@ -1,0 +1,242 @@
+"""The models every section shares: the taxonomy (counties, industry categories),
+site settings, the home page, the abstract section page and the news section."""
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..search import ChineseSearchField
+from .blocks import BaseStreamBlock
+
+
+class County(models.Model):
+    """A county-level division of the city, keyed by its GB/T 2260 code."""
+
+    code = models.CharField(
+        _("division code"),
+        max_length=6,
+        unique=True,
+        validators=[
+            RegexValidator(r"^\d{6}$", _("Enter the six-digit GB/T 2260 code."))
+        ],
+        help_text=_("Six-digit GB/T 2260 administrative division code, e.g. 411621."),
+    )
+    name = models.CharField(_("name"), max_length=20, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndustryCategory(models.Model):
+    """An industry category (种植, 养殖, …) that needs, courses and experts are sorted by."""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    slug = models.SlugField(_("slug"), max_length=40, unique=True, allow_unicode=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("industry category")
+        verbose_name_plural = _("industry categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@register_setting(icon="site")
+class OrganisationSettings(BaseSiteSetting):
+    """Who runs the site: shown in every page footer."""
+
+    organisation = models.CharField(
+        _("organisation"), max_length=100, default="周口市科学技术协会"
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    hotline = models.CharField(
+        _("public hotline"),
+        max_length=30,
+        blank=True,
+        help_text=_("The office's public number. Never a person's mobile number."),
+    )
+    icp_number = models.CharField(_("ICP licence number"), max_length=50, blank=True)
+
+    panels = [
+        FieldPanel("organisation"),
+        FieldPanel("address"),
+        FieldPanel("hotline"),
+        FieldPanel("icp_number"),
+    ]
+
+    class Meta:
+        verbose_name = _("organisation details")
+
+    @classmethod
+    def for_site(cls, site):
+        """The site's details, cached across requests: every page's footer reads them."""
+        key = f"kexie:organisation:{site.pk}"
+        details = cache.get(key)
+        if details is None:
+            details = super().for_site(site)
+            cache.set(key, details, 3600)
+        return details
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(f"kexie:organisation:{self.site_id}")
+
+
+class HomePage(Page):
+    """The site's home page: the programme in a sentence and a door to each section."""
+
+    intro = models.TextField(_("introduction"), max_length=500, blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        ChineseSearchField("title", boost=2),
+        ChineseSearchField("intro"),
+        ChineseSearchField("body"),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Cards need only base Page fields: no .specific(), one query not one per type.
+        context["sections"] = self.get_children().live().public().in_menu()
+        context["latest_news"] = (
+            NewsPage.objects.descendant_of(self).live().public().order_by("-date")[:5]
+        )
+        return context
+
+
+class SectionPage(Page):
+    """What every section's index page under the home page shares: an intro.
+
+    News, booklets, the lecture hall, the needs library and the think tank
+    extend it; each adds its own listing in ``get_context`` or its routes.
+    """
+
+    intro = models.TextField(_("introduction"), max_length=500, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [
+        ChineseSearchField("title", boost=2),
+        ChineseSearchField("intro"),
+    ]
+    api_fields = [APIField("intro")]
+    parent_page_types = ["kexie_pages.HomePage"]
+
+    class Meta:
+        abstract = True
+
+
+class NewsIndexPage(SectionPage):
+    """The news section (工作动态): lists news articles, newest first."""
+
+    subpage_types = ["kexie_pages.NewsPage"]
+
+    class Meta:
+        verbose_name = _("news index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = (
+            NewsPage.objects.child_of(self).live().public().order_by("-date", "-id")
+        )
+        query = request.GET.get("q", "").strip()[:100]
+        if query:
+            articles = articles.search(query, order_by_relevance=False)
+        context["search_query"] = query
+        context["articles"] = Paginator(articles, 12).get_page(request.GET.get("page"))
+        return context
+
+
+class NewsPage(Page):
+    """A news article about the programme's work."""
+
+    date = models.DateField(_("date"))
+    intro = models.TextField(_("summary"), max_length=300)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
+    county = models.ForeignKey(
+        County,
+        verbose_name=_("county"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        IndustryCategory,
+        verbose_name=_("industry category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("date"), FieldPanel("county"), FieldPanel("category")],
+            heading=_("Date and place"),
+        ),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        ChineseSearchField("title", boost=2),
+        ChineseSearchField("intro"),
+        ChineseSearchField("body"),
+        index.FilterField("date"),
+        index.FilterField("county"),
+        index.FilterField("category"),
+    ]
+    api_fields = [
+        APIField("date"),
+        APIField("intro"),
+        APIField("body"),
+        APIField("county_name"),
+        APIField("category_name"),
+    ]
+    parent_page_types = ["kexie_pages.NewsIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("news page")
+
+    @property
+    def county_name(self) -> str:
+        return self.county.name if self.county else ""
+
+    @property
+    def category_name(self) -> str:
+        return self.category.name if self.category else ""

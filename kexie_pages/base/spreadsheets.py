@@ -1,0 +1,88 @@
+"""What every file the site hands out shares: formula-safe cells, one CSV and
+one XLSX writer, and one ``Content-Disposition`` helper.
+
+Exports (directories, needs, course sign-ups, submissions) go to staff and
+counties who open them in Excel or WPS; a cell that starts like a formula would
+run there, so every export passes its cells through ``formula_safe``.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+
+from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+#: A cell starting with one of these is a formula to Excel and LibreOffice.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: object) -> object:
+    """Make a cell inert in a spreadsheet: prefix a formula-like text with ``'``.
+
+    The one guard against CSV/XLSX formula injection for every export; values
+    that are not text pass through unchanged.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def content_disposition(
+    filename: str, *, fallback: str = "", inline: bool = False
+) -> str:
+    """The ``Content-Disposition`` value for a file called ``filename``.
+
+    Django's ``content_disposition_header`` encodes a Chinese name per RFC 5987
+    (``filename*=utf-8''…``); ``fallback`` adds a plain ASCII ``filename`` before
+    it for the few download managers that read only that (RFC 6266 §4.3).
+    """
+    header = content_disposition_header(not inline, filename)
+    if fallback and not filename.isascii():
+        kind, _separator, encoded = header.partition("; ")
+        header = f'{kind}; filename="{fallback}"; {encoded}'
+    return header
+
+
+def csv_bytes(headers: list[str], rows: Iterable[list]) -> bytes:
+    """A CSV file as Excel in China opens it: UTF-8 with a BOM (else it reads
+    GBK and shows mojibake), CRLF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def sheet_title(name: str) -> str:
+    """``name`` as Excel accepts a sheet title: no ``[]:*?/\\``, 31 characters."""
+    for ch in "[]:*?/\\":
+        name = name.replace(ch, " ")
+    return name[:31] or "-"
+
+
+def workbook_bytes(headers: list[str], sheets: Mapping[str, Iterable[list]]) -> bytes:
+    """An XLSX with one sheet per entry of ``sheets`` (title → rows), each under
+    the same bold header row. Write-only, so memory stays flat however many rows."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    used: set[str] = set()
+    for title, rows in sheets.items():
+        title = sheet_title(title.lstrip("'"))
+        if title in used:
+            continue
+        used.add(title)
+        sheet = workbook.create_sheet(title)
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,578 @@
+"""Reading and checking a directory import file: the first half of an import.
+
+``directory_check`` reads an uploaded XLSX, CSV or JSON file, checks every cell
+with the directory's ``<Model>Resource`` widgets and sorts each row into new /
+update / unchanged / error against the saved entries (one query per 500 rows);
+``services.directory_import`` then writes it. The file is checked before it is
+parsed: its size, the kind of file its first bytes say it is, the declared and
+real size of a workbook's parts (against compression bombs) and the number of
+rows and columns a worksheet addresses.
+"""
+
+import csv
+import io
+import json
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext
+
+from ..exceptions import KexiePagesError
+from .models import DirectoryEntry
+from .resources import RESOURCES, SERIAL_COLUMN, DirectoryResource
+from .widgets import cell_text
+
+FORMATS = ("xlsx", "csv", "json")
+BATCH_SIZE = 500
+#: Rows whose cells the admin preview shows even when they have no error.
+PREVIEW_ROWS = 200
+
+Progress = Callable[[int, int], None]
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "KEXIE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def max_rows() -> int:
+    return getattr(settings, "KEXIE_IMPORT_MAX_ROWS", 100_000)
+
+
+def max_unzipped_bytes() -> int:
+    return getattr(settings, "KEXIE_IMPORT_MAX_UNZIPPED_BYTES", 300 * 1024 * 1024)
+
+
+class DirectoryImportError(KexiePagesError):
+    """The file as a whole cannot be imported; ``messages`` say why, in the user's language."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = list(messages)
+
+
+@dataclass(slots=True)
+class RowResult:
+    """One data row: its number in the file, what importing it does, and any errors."""
+
+    number: int
+    cells: list[str]
+    status: str = "new"  # new / update / unchanged / error
+    errors: dict[str, str] = field(default_factory=dict)  # header ("" = row) → message
+    values: dict = field(default_factory=dict, repr=False)
+    related: dict = field(default_factory=dict, repr=False)
+    instance: DirectoryEntry | None = field(default=None, repr=False)
+
+    def error_lines(self) -> list[str]:
+        return [
+            format_error(self.number, column, msg)
+            for column, msg in self.errors.items()
+        ]
+
+
+@dataclass
+class ImportResult:
+    """What an import found (dry run) or did."""
+
+    directory: str
+    headers: list[str]
+    rows: list[RowResult]
+    applied: bool = False
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(row.status for row in self.rows)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(row.errors for row in self.rows)
+
+    @property
+    def error_rows(self) -> list[RowResult]:
+        return [row for row in self.rows if row.errors]
+
+    def error_lines(self) -> list[str]:
+        return [line for row in self.error_rows for line in row.error_lines()]
+
+
+def format_error(row: int, column: str, message: str) -> str:
+    """``第 12 行「联系电话」：…`` in Chinese."""
+    if column:
+        return gettext("Row %(row)s “%(column)s”: %(message)s") % {
+            "row": row,
+            "column": column,
+            "message": message,
+        }
+    return gettext("Row %(row)s: %(message)s") % {"row": row, "message": message}
+
+
+def resource_for(directory: str) -> DirectoryResource:
+    try:
+        return RESOURCES[directory]()
+    except KeyError:
+        raise DirectoryImportError(
+            gettext("Unknown directory “%(name)s”; choose one of %(names)s.")
+            % {"name": directory, "names": ", ".join(RESOURCES)}
+        ) from None
+
+
+# --------------------------------------------------------------------------
+# Reading the file
+
+
+def detect_format(content: bytes, filename: str = "") -> str:
+    """Which of ``FORMATS`` the bytes are; the content decides, not the extension."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    head = content[:8]
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DirectoryImportError(
+            gettext(
+                "This is an old Excel 97–2003 (.xls) file: open it in Excel or WPS and "
+                "save it as .xlsx, then upload that."
+            )
+        )
+    if extension in ("xlsx", "xlsm"):
+        raise DirectoryImportError(
+            gettext(
+                "The file is named .xlsx but is not an Excel workbook (perhaps a CSV "
+                "file renamed). Save it as .xlsx from Excel, or upload it as .csv."
+            )
+        )
+    stripped = content.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] in (b"[", b"{"):
+        return "json"
+    return "csv"
+
+
+def decode_text(content: bytes) -> str:
+    """Decode CSV/JSON bytes: UTF-8 (with or without BOM) first, then GB18030.
+
+    GB18030 maps almost any byte sequence to some text, so it can only be the
+    last resort: a UTF-8 file tried as GB18030 first would turn into mojibake.
+    """
+    if b"\x00" in content:
+        raise DirectoryImportError(
+            gettext(
+                "The file contains NUL bytes: it is not a text file (or it is UTF-16). "
+                "Save it as CSV UTF-8 or as .xlsx."
+            )
+        )
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("gb18030")
+    except UnicodeDecodeError:
+        raise DirectoryImportError(
+            gettext(
+                "The file's text encoding is not recognised: save it as CSV UTF-8 "
+                "or as .xlsx."
+            )
+        ) from None
+
+
+_ROW_REF = re.compile(rb'<row[^>]*?\sr="(\d+)"')
+_CELL_REF = re.compile(rb'<c[^>]*?\sr="([A-Z]{1,3})(\d+)"')
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]{0,3}\d*:?([A-Z]{1,3})(\d+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def check_workbook(content: bytes, *, row_cap: int, column_cap: int = 200) -> None:
+    """Refuse a workbook before a parser allocates anything for it.
+
+    A parser builds a grid as large as the cells a sheet addresses, and inflates
+    every part: a tiny file can claim a million rows or inflate to gigabytes.
+    Here the zip directory's sizes are checked, and each worksheet's XML is
+    streamed (never inflated past the cap) to find the furthest row and column.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        names = archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise DirectoryImportError(
+            gettext("The file is damaged: it cannot be opened as an Excel workbook.")
+        ) from None
+    if "xl/workbook.xml" not in names:
+        raise DirectoryImportError(
+            gettext(
+                "The file is a zip archive but not an Excel workbook: upload the .xlsx itself."
+            )
+        )
+    cap = max_unzipped_bytes()
+    declared = sum(info.file_size for info in archive.infolist())
+    if declared > cap:
+        raise _too_big_unzipped(declared, cap)
+    sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    if not sheets:
+        raise DirectoryImportError(gettext("The workbook has no worksheet."))
+    inflated = 0
+    for name in sheets[:1]:
+        last_row = last_column = 0
+        tail = b""
+        try:
+            with archive.open(name) as stream:
+                while chunk := stream.read(1 << 20):
+                    inflated += len(chunk)
+                    if inflated > cap:
+                        raise _too_big_unzipped(inflated, cap)
+                    data = tail + chunk
+                    for match in _DIMENSION.finditer(data):
+                        last_column = max(last_column, _column_number(match.group(1)))
+                        last_row = max(last_row, int(match.group(2)))
+                    for match in _ROW_REF.finditer(data):
+                        last_row = max(last_row, int(match.group(1)))
+                    for match in _CELL_REF.finditer(data):
+                        last_column = max(last_column, _column_number(match.group(1)))
+                        last_row = max(last_row, int(match.group(2)))
+                    if last_row > row_cap + 1 or last_column > column_cap:
+                        raise DirectoryImportError(
+                            gettext(
+                                "The worksheet spans %(rows)s rows and %(columns)s "
+                                "columns; at most %(cap)s rows can be imported at once. "
+                                "Delete empty rows and columns, or split the file."
+                            )
+                            % {"rows": last_row, "columns": last_column, "cap": row_cap}
+                        )
+                    tail = data[-200:]
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+            raise DirectoryImportError(
+                gettext(
+                    "The file is damaged: it cannot be opened as an Excel workbook."
+                )
+            ) from None
+
+
+def _too_big_unzipped(size: int, cap: int) -> DirectoryImportError:
+    return DirectoryImportError(
+        gettext(
+            "The workbook inflates to %(size)s MB, more than %(cap)s MB: it may be a "
+            "compression bomb, or it needs splitting."
+        )
+        % {"size": size // (1024 * 1024), "cap": cap // (1024 * 1024)}
+    )
+
+
+def read_rows(content: bytes, file_format: str) -> Iterator[list]:
+    """Yield the file's rows as lists of raw cell values, header row first."""
+    if file_format == "xlsx":
+        yield from _read_xlsx(content)
+    elif file_format == "csv":
+        yield from _read_csv(content)
+    elif file_format == "json":
+        yield from _read_json(content)
+    else:
+        raise DirectoryImportError(
+            gettext("Unknown format “%(format)s”; use xlsx, csv or json.")
+            % {"format": file_format}
+        )
+
+
+def _read_xlsx(content: bytes) -> Iterator[list]:
+    from python_calamine import CalamineWorkbook
+
+    check_workbook(content, row_cap=max_rows())
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+    except Exception:  # calamine raises its own error types for every kind of damage
+        raise DirectoryImportError(
+            gettext("The file is damaged: it cannot be opened as an Excel workbook.")
+        ) from None
+    yield from rows
+
+
+def _read_csv(content: bytes) -> Iterator[list]:
+    text = decode_text(content)
+    if text.count("\n") > max_rows() + 1 and len(text.splitlines()) > max_rows() + 1:
+        raise _too_many_rows()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise DirectoryImportError(
+                gettext(
+                    "Row %(row)s cannot be read: a cell is longer than 100,000 "
+                    "characters or has an unmatched quote."
+                )
+                % {"row": reader.line_num}
+            ) from None
+
+
+def _read_json(content: bytes) -> Iterator[list]:
+    try:
+        data = json.loads(decode_text(content))
+    except ValueError as error:
+        raise DirectoryImportError(
+            gettext("The JSON file cannot be read: %(error)s") % {"error": error}
+        ) from None
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise DirectoryImportError(
+            gettext(
+                "The JSON file must be a list of objects whose keys are the column headers."
+            )
+        )
+    if not data:
+        return
+    headers = list(data[0])
+    for item in data[1:]:
+        headers.extend(key for key in item if key not in headers)
+    yield headers
+    for item in data:
+        yield [item.get(header) for header in headers]
+
+
+def _too_many_rows() -> DirectoryImportError:
+    return DirectoryImportError(
+        gettext("The file has more than %(cap)s rows: split it into smaller files.")
+        % {"cap": max_rows()}
+    )
+
+
+def check_headers(raw: list, resource: DirectoryResource) -> tuple[list[str], bool]:
+    """Check the header row against the column contract.
+
+    Returns the cleaned headers and whether a leading 序号 column is to be dropped.
+    """
+    headers = [re.sub(r"\s+", "", cell_text(value)) for value in raw]
+    while headers and not headers[-1]:
+        headers.pop()
+    has_serial = bool(headers) and headers[0] == SERIAL_COLUMN
+    if has_serial:
+        headers = headers[1:]
+    expected = resource.headers()
+    problems = []
+    duplicates = [h for h, n in Counter(headers).items() if n > 1 and h]
+    if duplicates:
+        problems.append(
+            gettext("Duplicate column headers: %(headers)s.")
+            % {"headers": "、".join(f"「{h}」" for h in duplicates)}
+        )
+    missing = [h for h in expected if h not in headers]
+    if missing:
+        problems.append(
+            gettext("Missing columns: %(headers)s.")
+            % {"headers": "、".join(f"「{h}」" for h in missing)}
+        )
+    unknown = [h for h in headers if h not in expected]
+    if unknown:
+        problems.append(
+            gettext("Unknown columns: %(headers)s.")
+            % {"headers": "、".join(f"「{h or '(空)'}」" for h in unknown)}
+        )
+    if problems:
+        problems.append(
+            gettext(
+                "The columns must be: %(headers)s. Download the template to start from."
+            )
+            % {"headers": "、".join(expected)}
+        )
+        raise DirectoryImportError(*problems)
+    return headers, has_serial
+
+
+# --------------------------------------------------------------------------
+# Checking and matching the rows
+
+
+def _is_blank(cells: Iterable) -> bool:
+    return all(value is None or str(value).strip() == "" for value in cells)
+
+
+def _clean_row(
+    row: RowResult, cells: list, headers: list[str], resource: DirectoryResource
+) -> None:
+    model = resource._meta.model
+    by_column = dict(zip(headers, cells, strict=True))
+    for name, resource_field in resource.fields.items():
+        column = resource_field.column_name
+        try:
+            value = resource_field.widget.clean(by_column.get(column))
+        except ValueError as error:
+            row.errors[column] = str(error)
+            continue
+        model_field = model._meta.get_field(resource_field.attribute)
+        if model_field.many_to_many:
+            row.related[model_field.name] = sorted({obj.pk for obj in value})
+            continue
+        if model_field.is_relation:
+            row.values[model_field.attname] = value.pk if value is not None else None
+            continue
+        try:
+            row.values[name] = model_field.clean(value, None)
+        except ValidationError as error:
+            row.errors[column] = " ".join(error.messages)
+
+
+def _existing(
+    model: type[DirectoryEntry], keys: list[tuple]
+) -> dict[tuple, DirectoryEntry]:
+    """The saved entries with these natural keys, by key, one query per batch."""
+    key_fields = model.natural_key_fields
+    found = {}
+    first = sorted({key[0] for key in keys})
+    for start in range(0, len(first), BATCH_SIZE):
+        batch = first[start : start + BATCH_SIZE]
+        for obj in model.objects.filter(**{f"{key_fields[0]}__in": batch}):
+            found[obj.natural_key()] = obj
+    return found
+
+
+def m2m_fields(model: type[DirectoryEntry]) -> list[models.ManyToManyField]:
+    return list(model._meta.many_to_many)
+
+
+def _existing_related(
+    model: type[DirectoryEntry], pks: list[int]
+) -> dict[str, dict[int, list[int]]]:
+    related: dict[str, dict[int, list[int]]] = {}
+    for m2m in m2m_fields(model):
+        through = m2m.remote_field.through
+        source = m2m.m2m_field_name()
+        target = m2m.m2m_reverse_field_name()
+        table: dict[int, list[int]] = {pk: [] for pk in pks}
+        for start in range(0, len(pks), BATCH_SIZE):
+            pairs = through.objects.filter(
+                **{f"{source}__in": pks[start : start + BATCH_SIZE]}
+            ).values_list(f"{source}_id", f"{target}_id")
+            for owner, target_id in pairs:
+                table[owner].append(target_id)
+        related[m2m.name] = {pk: sorted(ids) for pk, ids in table.items()}
+    return related
+
+
+def _display(value: object) -> str:
+    try:
+        return cell_text(value)
+    except ValueError:
+        return str(value)[:200] + "…"
+
+
+def _match_rows(
+    model: type[DirectoryEntry], rows: list[RowResult], resource: DirectoryResource
+) -> None:
+    """Mark each row new, update, unchanged, or a duplicate of an earlier row."""
+    key_fields = model.natural_key_fields
+    key_columns = [resource.fields[name].column_name for name in key_fields]
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        if row.errors:
+            continue
+        key = tuple(row.values[name] for name in key_fields)
+        if key in seen:
+            row.errors[key_columns[0]] = gettext(
+                "Same %(key)s as row %(row)s: each entry may appear only once."
+            ) % {"key": "+".join(key_columns), "row": seen[key]}
+        else:
+            seen[key] = row.number
+    existing = _existing(model, list(seen))
+    related = _existing_related(model, [obj.pk for obj in existing.values()])
+    for row in rows:
+        if row.errors:
+            row.status = "error"
+            continue
+        obj = existing.get(tuple(row.values[name] for name in key_fields))
+        if obj is None:
+            row.status = "new"
+            continue
+        row.instance = obj
+        changed = any(getattr(obj, name) != value for name, value in row.values.items())
+        changed = changed or any(
+            related[name][obj.pk] != ids for name, ids in row.related.items()
+        )
+        row.status = "update" if changed else "unchanged"
+        if not changed:
+            row.instance = None
+            row.values = row.related = {}
+
+
+def directory_check(
+    *,
+    directory: str,
+    content: bytes,
+    filename: str = "",
+    file_format: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Read and check ``content``: every cell through the resource's widgets,
+    every row sorted into new / update / unchanged / error against the saved entries.
+
+    Raises ``DirectoryImportError`` when the file as a whole is unusable
+    (size, kind, encoding, headers); row and cell problems are in the result.
+    Writes nothing.
+    """
+    resource = resource_for(directory)
+    resource.reset_lookups()
+    model = resource._meta.model
+    if not content:
+        raise DirectoryImportError(gettext("The file is empty."))
+    if len(content) > max_upload_bytes():
+        raise DirectoryImportError(
+            gettext("The file is %(size)s MB; at most %(cap)s MB can be imported.")
+            % {
+                "size": round(len(content) / 1048576, 1),
+                "cap": max_upload_bytes() // 1048576,
+            }
+        )
+    file_format = (file_format or detect_format(content, filename)).lower()
+    rows_in = read_rows(content, file_format)
+    header_row = next(rows_in, None)
+    if header_row is None or _is_blank(header_row):
+        raise DirectoryImportError(gettext("The file is empty: it has no header row."))
+    headers, has_serial = check_headers(list(header_row), resource)
+    width = len(headers) + int(has_serial)
+
+    rows: list[RowResult] = []
+    cap = max_rows()
+    first_number = 1 if file_format == "json" else 2
+    for offset, raw in enumerate(rows_in):
+        raw = list(raw)
+        if _is_blank(raw):
+            continue
+        if len(rows) >= cap:
+            raise _too_many_rows()
+        number = first_number + offset
+        if len(raw) > width and _is_blank(raw[width:]):
+            raw = raw[:width]
+        cells = raw[1:] if has_serial else raw
+        row = RowResult(number=number, cells=[])
+        if len(raw) != width:
+            row.errors[""] = gettext(
+                "The row has %(count)s cells but there are %(expected)s columns."
+            ) % {"count": len(raw), "expected": width}
+        else:
+            _clean_row(row, cells, headers, resource)
+        # The text of a cell is shown only in the preview's first rows and for
+        # rows with errors; keeping it for 100,000 good rows would cost ~100 MB.
+        if row.errors or len(rows) < PREVIEW_ROWS:
+            row.cells = [_display(v) for v in cells]
+        rows.append(row)
+        if progress and len(rows) % BATCH_SIZE == 0:
+            progress(len(rows), 0)
+    if not rows:
+        raise DirectoryImportError(
+            gettext("The file has a header row but no data rows.")
+        )
+
+    _match_rows(model, rows, resource)
+    result = ImportResult(directory=directory, headers=headers, rows=rows)
+    if progress:
+        progress(len(rows), len(rows))
+    return result
