@@ -13,7 +13,7 @@ MESSAGE_APPS := kexie_pages kexie_forms site/kexie_site
 MESSAGES_IGNORE := --ignore=.venv --ignore=venv --ignore=build --ignore=dist --ignore=node_modules --ignore=var
 MAKEMESSAGES_ARGS := --locale=$(LOCALE) --no-obsolete $(MESSAGES_IGNORE)
 
-.PHONY: install demo demo-data test lint format messages bench clean
+.PHONY: install demo demo-data test lint format messages messages-check bench clean
 
 install: $(STAMP)
 
@@ -54,6 +54,10 @@ messages: install
 		(cd $(CURDIR)/$$app && $(MANAGE) makemessages $(MAKEMESSAGES_ARGS)) || exit 1; \
 	done
 	$(MANAGE) compilemessages --locale=$(LOCALE) $(MESSAGES_IGNORE)
+
+# Fails if make messages would change a msgid, or a msgstr is empty, fuzzy or not compiled.
+messages-check: install
+	$(BIN)/python .ci/check_messages.py $(MESSAGE_APPS)
 
 bench: install
 	$(BIN)/python bench/run.py
