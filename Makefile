@@ -12,6 +12,9 @@ LOCALE := zh_Hans
 MESSAGE_APPS := kexie_pages kexie_forms site/kexie_site
 MESSAGES_IGNORE := --ignore=.venv --ignore=venv --ignore=build --ignore=dist --ignore=node_modules --ignore=var
 MAKEMESSAGES_ARGS := --locale=$(LOCALE) --no-obsolete $(MESSAGES_IGNORE)
+TEMPLATE_DIRS := kexie_pages/templates kexie_forms/templates site/kexie_site/templates
+# Same tabwidth as the djhtml hook in .pre-commit-config.yaml.
+DJHTML_ARGS := --tabwidth 2
 
 .PHONY: install demo demo-data test lint format messages messages-check bench clean
 
@@ -43,10 +46,12 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check $(DJHTML_ARGS) $(TEMPLATE_DIRS)
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djhtml $(DJHTML_ARGS) $(TEMPLATE_DIRS)
 
 # makemessages runs inside each app so that each keeps its own catalogue.
 messages: install
