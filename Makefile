@@ -1,14 +1,22 @@
 # Everything a fresh machine needs, with only Python 3.11+ installed.
 PYTHON ?= python3
 VENV := .venv
-BIN := $(VENV)/bin
-MANAGE := $(BIN)/python site/manage.py
+# Absolute paths, so recipes that cd into an app still find the venv and manage.py.
+BIN := $(abspath $(VENV)/bin)
+MANAGE := $(BIN)/python $(CURDIR)/site/manage.py
 PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 ADMIN_USER ?= admin
 ADMIN_PASSWORD ?= kexie-demo-2026
+LOCALE := zh_Hans
+MESSAGE_APPS := kexie_pages kexie_forms site/kexie_site
+MESSAGES_IGNORE := --ignore=.venv --ignore=venv --ignore=build --ignore=dist --ignore=node_modules --ignore=var
+MAKEMESSAGES_ARGS := --locale=$(LOCALE) --no-obsolete $(MESSAGES_IGNORE)
+TEMPLATE_DIRS := kexie_pages/templates kexie_forms/templates site/kexie_site/templates
+# Same tabwidth as the djhtml hook in .pre-commit-config.yaml.
+DJHTML_ARGS := --tabwidth 2
 
-.PHONY: install demo demo-data test lint format messages bench clean
+.PHONY: install demo demo-data test lint format messages messages-check bench clean
 
 install: $(STAMP)
 
@@ -38,16 +46,23 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check $(DJHTML_ARGS) $(TEMPLATE_DIRS)
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djhtml $(DJHTML_ARGS) $(TEMPLATE_DIRS)
 
+# makemessages runs inside each app so that each keeps its own catalogue.
 messages: install
-	cd kexie_pages && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete
-	cd kexie_forms && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete
-	cd site/kexie_site && ../../$(MANAGE) makemessages -l zh_Hans --no-obsolete
-	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv
+	for app in $(MESSAGE_APPS); do \
+		(cd $(CURDIR)/$$app && $(MANAGE) makemessages $(MAKEMESSAGES_ARGS)) || exit 1; \
+	done
+	$(MANAGE) compilemessages --locale=$(LOCALE) $(MESSAGES_IGNORE)
+
+# Fails if make messages would change a msgid, or a msgstr is empty, fuzzy or not compiled.
+messages-check: install
+	$(BIN)/python .ci/check_messages.py $(MESSAGE_APPS)
 
 bench: install
 	$(BIN)/python bench/run.py
