@@ -121,7 +121,7 @@ def _experts():
             for i, row in enumerate(rows)
         ]
     )
-    rng = random.Random(4)  # noqa: S311 - benchmark data
+    rng = random.Random(4)
     Expert.categories.through.objects.bulk_create(
         [
             Expert.categories.through(

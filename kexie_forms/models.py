@@ -458,7 +458,7 @@ class RejectionReason(models.TextChoices):
     TOO_LARGE = "too_large", _("Request body too large")
     INVALID = "invalid", _("Invalid input")
     CLOSED = "closed", _("Form closed or full")
-    TOKEN = "token", _("Missing or forged form token")  # noqa: S105
+    TOKEN = "token", _("Missing or forged form token")
     CSRF = "csrf", _("Stale or missing CSRF token")
 
 

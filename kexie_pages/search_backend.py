@@ -31,7 +31,7 @@ def _subclass(base: type, *mixins: type) -> type:
     return type(f"Chinese{base.__name__}", (*mixins, base), {})
 
 
-def SearchBackend(params: dict) -> BaseSearchBackend:  # noqa: N802 (Wagtail's factory name)
+def SearchBackend(params: dict) -> BaseSearchBackend:
     """Return the database backend for the current vendor, segmenting queries."""
     backend = DatabaseSearchBackend(params)
     mixins = [ChineseQueryCompilerMixin]

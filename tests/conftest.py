@@ -32,7 +32,9 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(
             f"KEXIE_REQUIRE_BROWSER is set but {CHROMIUM} is missing"
         )
-    print(f"\nNOTICE: {CHROMIUM} not found: skipping {len(e2e)} browser (e2e) tests.")
+    config.pluginmanager.get_plugin("terminalreporter").write_line(
+        f"NOTICE: {CHROMIUM} not found: skipping {len(e2e)} browser (e2e) tests."
+    )
     skip = pytest.mark.skip(
         reason=f"{CHROMIUM} not installed (apt-get install chromium)"
     )

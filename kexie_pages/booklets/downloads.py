@@ -296,7 +296,7 @@ download_counter = DownloadCounter()
 def _flush_at_exit() -> None:
     try:
         download_counter.flush()
-    except Exception:  # noqa: BLE001 - the process is ending; say so and go
+    except Exception:
         logger.exception("Booklet download counts lost at exit.")
 
 

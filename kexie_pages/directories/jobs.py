@@ -121,7 +121,7 @@ def import_job_run(*, job_id: int) -> str:
             )
         except DirectoryImportError as error:
             _finish(job, ImportJobStatus.FAILED, message="\n".join(error.messages))
-        except Exception as error:  # noqa: BLE001 - the job must say it failed
+        except Exception as error:
             logger.exception("Directory import job %s failed", job.pk)
             _finish(
                 job,

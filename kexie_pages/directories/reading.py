@@ -282,14 +282,15 @@ def read_rows(content: bytes, file_format: str) -> Iterator[list]:
 
 
 def _read_xlsx(content: bytes) -> Iterator[list]:
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook
 
     check_workbook(content, row_cap=max_rows())
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.iter_rows()
-    except Exception:  # calamine raises its own error types for every kind of damage
+    # calamine raises its own error types for damage, Python's for a missing sheet
+    except (CalamineError, ValueError, IndexError, OSError):
         raise DirectoryImportError(
             gettext("The file is damaged: it cannot be opened as an Excel workbook.")
         ) from None
