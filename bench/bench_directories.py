@@ -190,15 +190,15 @@ import django
 django.setup()
 from django.conf import settings
 settings.DEBUG = False
-from kexie_pages.directory_services import directory_import
+from kexie_pages.directories.services import directory_import
 started = time.perf_counter()
 if {mode!r} == "direct":
     content = open({path!r}, "rb").read()
     result = directory_import(directory="experts", content=content, filename="x.xlsx", dry_run=False)
     assert result.applied
 elif {mode!r} == "task":
-    from kexie_pages.directory_jobs import import_job_start
-    from kexie_pages.directory_services import pending_upload_save
+    from kexie_pages.directories.jobs import import_job_start
+    from kexie_pages.directories.uploads import pending_upload_save
     token = pending_upload_save(content=open({path!r}, "rb").read())
     job = import_job_start(directory="experts", token=token, filename="x.xlsx", file_format="", user=None)
     assert job.status == "done", job.message

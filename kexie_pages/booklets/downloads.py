@@ -48,19 +48,12 @@ from wagtail.documents.models import document_served
 
 from ..base.spreadsheets import content_disposition
 from ..exceptions import KexiePagesError
-from .models import BookletDownloadCount, BookletPage
+from .models import BookletDownloadCount, BookletPage, clean_source
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 64 * 1024
-_SOURCE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
-
-
-def clean_source(value: str) -> str:
-    """The ``?src=`` tag as stored: letters, digits, ``-`` and ``_``, else ``""``."""
-    value = (value or "").strip()
-    return value.lower() if _SOURCE_RE.fullmatch(value) else ""
 
 
 # --- ranges ---------------------------------------------------------------------

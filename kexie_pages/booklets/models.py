@@ -3,9 +3,11 @@
 A ``BookletPage`` wraps one Wagtail document (a PDF). Its size and page count
 are read from the file itself whenever the file changes, never typed by staff.
 Downloads go through the page's ``download/`` route, which serves the file with
-HTTP range support and counts it (see ``kexie_pages.downloads``); the counts
+HTTP range support and counts it (see ``booklets.downloads``); the counts
 live in ``BookletDownloadCount``, one row per booklet, month and source.
 """
+
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -43,6 +45,16 @@ def annotate_downloads(queryset: models.QuerySet) -> models.QuerySet:
             Subquery(totals), 0, output_field=models.BigIntegerField()
         )
     )
+
+
+#: A ``?src=`` tag (where a download came from: poster, wechat, …).
+_SOURCE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def clean_source(value: str) -> str:
+    """The ``?src=`` tag as stored: letters, digits, ``-`` and ``_``, else ``""``."""
+    value = (value or "").strip()
+    return value.lower() if _SOURCE_RE.fullmatch(value) else ""
 
 
 class BookletIndexPage(SectionPage):
@@ -268,8 +280,6 @@ class BookletPage(RoutablePageMixin, Page):
 
     def share_url(self, request: HttpRequest, source: str) -> str:
         """The absolute address a QR code points at: short where the site allows."""
-        from .downloads import clean_source
-
         try:
             path_ = reverse("kexie_booklet_short", args=[self.pk])
         except NoReverseMatch:
@@ -281,8 +291,6 @@ class BookletPage(RoutablePageMixin, Page):
     # --- routes ----------------------------------------------------------------
 
     def get_context(self, request, *args, **kwargs):
-        from .downloads import clean_source
-
         context = super().get_context(request, *args, **kwargs)
         source = clean_source(request.GET.get("src", ""))
         download = self.download_path
@@ -346,7 +354,7 @@ class BookletRelatedPage(Orderable):
 class BookletDownloadCount(models.Model):
     """Downloads of one booklet in one month from one source (``?src=``).
 
-    Written only by ``kexie_pages.downloads.DownloadCounter.flush``, which
+    Written only by ``downloads.DownloadCounter.flush``, which
     adds buffered increments, so a download never waits on this table.
     """
 

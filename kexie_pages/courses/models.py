@@ -4,10 +4,10 @@ A :class:`CoursePage` is one course; a series ("every Tuesday in March") is one
 course page with further sessions in an inline list (:class:`CourseSession`),
 so staff never copy pages by hand and a series keeps one sign-up sheet, one
 report and one URL. The page editor can fill that list for them (see
-``kexie_pages.course_forms.CoursePageForm``: "repeat weekly until …").
+``courses.forms.CoursePageForm``: "repeat weekly until …").
 
 Sign-ups (:class:`CourseRegistration`) are plain models, never part of a page
-revision, and are written only through ``kexie_pages.course_services``.
+revision, and are written only through ``courses.services``.
 """
 
 import datetime

@@ -4,7 +4,7 @@ One menu group, 智库, with a list for each directory: Chinese search, filters
 by county, industry category and public flag, inspect views, export of the
 filtered list, and the import flow: upload → dry-run preview of every row →
 confirm, which starts a ``DirectoryImportJob`` (a django-tasks task, see
-``directory_jobs``) whose page shows its progress and then its result.
+``directories.jobs``) whose page shows its progress and then its result.
 ``wagtail_hooks`` registers the group.
 """
 

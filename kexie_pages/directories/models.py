@@ -2,7 +2,7 @@
 associations, popular-science demonstration bases and farmer tech-leaders.
 
 They are plain models, administered with wagtail-modeladmin and imported and
-exported with django-import-export (see ``kexie_pages.resources``). What they
+exported with django-import-export (see ``directories.resources``). What they
 share lives in ``DirectoryEntry``: industry categories, the public-consent flag,
 timestamps and a natural key that imports match rows on. The public reads them
 through ``ThinkTankPage`` and the v3 API, which show only ``is_public`` entries

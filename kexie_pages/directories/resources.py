@@ -6,7 +6,7 @@ with the widget that converts each cell. The headers are Chinese in every
 language: they are a file format, not interface text.
 
 The resources work with django-import-export's own ``import_data``; the
-importer in ``kexie_pages.directory_services`` uses their fields and
+importer (``directories.reading`` and ``directories.services``) uses their fields and
 widgets with a faster, all-or-nothing bulk path (see its docstring).
 """
 

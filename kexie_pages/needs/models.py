@@ -9,7 +9,7 @@ routes each one at a stable URL, ``<library>/<id>/``; the plugin's own API
 endpoint ``/api/v3/kexie/needs/`` serves them to other front ends.
 
 A need's status (待对接 → 对接中 → 已对接 → 已解决) and its matches are
-operational, not editorial: they change through ``kexie_pages.services.needs``
+operational, not editorial: they change through ``needs.services``
 the moment staff act, every change is kept in ``NeedStatusChange``, and
 publishing an older revision never winds them back.
 """
