@@ -207,7 +207,6 @@ class CountyWidget(_LookupMixin, widgets.ForeignKeyWidget):
     """A county by its name (扶沟县, or 扶沟) or its six-digit GB/T 2260 code."""
 
     def __init__(self, **kwargs):
-
         super().__init__(County, field="name", **kwargs)
 
     def build_table(self) -> dict[str, object]:
@@ -228,7 +227,6 @@ class CountiesWidget(_LookupMixin, widgets.ManyToManyWidget):
     """Several counties in one cell, separated by 、 or commas."""
 
     def __init__(self, **kwargs):
-
         super().__init__(County, field="name", **kwargs)
 
     def build_table(self) -> dict[str, object]:
@@ -250,7 +248,6 @@ class CategoriesWidget(_LookupMixin, widgets.ManyToManyWidget):
     """Several industry categories in one cell, by name, separated by 、 or commas."""
 
     def __init__(self, **kwargs):
-
         super().__init__(IndustryCategory, field="name", **kwargs)
 
     def build_table(self) -> dict[str, object]:
@@ -280,7 +277,6 @@ class ExpertWidget(_LookupMixin, widgets.ForeignKeyWidget):
     AMBIGUOUS = object()
 
     def __init__(self, **kwargs):
-
         super().__init__(Expert, field="name", **kwargs)
 
     def build_table(self) -> dict[str, object]:
