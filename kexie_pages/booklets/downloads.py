@@ -298,7 +298,6 @@ def _flush_at_exit() -> None:
 
 def booklet_downloads_by_month(*, booklet_id: int) -> list[dict]:
     """``[{"month": date, "count": n}, ...]`` newest month first."""
-
     return list(
         BookletDownloadCount.objects.filter(booklet_id=booklet_id)
         .values("month")
@@ -309,7 +308,6 @@ def booklet_downloads_by_month(*, booklet_id: int) -> list[dict]:
 
 def booklet_downloads_by_source(*, booklet_id: int) -> list[dict]:
     """``[{"source": str, "count": n}, ...]`` biggest first; ``""`` is a direct visit."""
-
     return list(
         BookletDownloadCount.objects.filter(booklet_id=booklet_id)
         .values("source")

@@ -73,7 +73,6 @@ def directory_export(
 
 def directory_template(*, directory: str) -> bytes:
     """A blank XLSX for ``directory`` with dropdowns from the live taxonomy."""
-
     resource = resource_for(directory)
     workbook = Workbook()
     sheet = workbook.active
@@ -131,7 +130,6 @@ def failed_rows_workbook(result: ImportResult) -> bytes:
     The first column (序号) holds the row's number in the original file and is
     ignored on import.
     """
-
     workbook = Workbook()
     sheet = workbook.active
     fill = PatternFill("solid", fgColor="FFC7CE")
