@@ -16,7 +16,7 @@ TEMPLATE_DIRS := kexie_pages/templates kexie_forms/templates site/kexie_site/tem
 # Same tabwidth as the djhtml hook in .pre-commit-config.yaml.
 DJHTML_ARGS := --tabwidth 2
 
-.PHONY: install demo demo-data test lint format messages messages-check bench clean
+.PHONY: install demo demo-data test lint typecheck format messages messages-check bench clean
 
 install: $(STAMP)
 
@@ -47,6 +47,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check $(DJHTML_ARGS) $(TEMPLATE_DIRS)
+
+# Separate from lint: mypy loads Django (the settings in [tool.django-stubs]).
+typecheck: install
+	$(BIN)/mypy kexie_pages kexie_forms
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -6,6 +6,7 @@ submissions are added only to forms that have none.
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -21,7 +22,7 @@ from .services import receipt_allocate
 
 DEMO_REVIEWER = ("fugou", "fugou-demo-2026")  # county reviewer bound to 扶沟县
 
-FORMS = [
+FORMS: list[dict[str, Any]] = [
     {
         "slug": "needs-survey",
         "title": "贫困村科技需求征集",

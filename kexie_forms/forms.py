@@ -1,6 +1,7 @@
 """The form builder: Wagtail's field types plus county, industry, mobile and file."""
 
 import uuid
+from typing import Any
 
 import filetype
 from django import forms
@@ -155,6 +156,10 @@ class KexieBaseForm(BaseForm):
     The token is signed and bound to the form page; it doubles as the
     idempotency key, so a replayed POST finds the submission it already made.
     """
+
+    # Django's Form.data (a QueryDict when bound to a request), declared
+    # because Wagtail's BaseForm has no types and refresh_token() replaces it.
+    data: dict[str, Any]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -55,7 +55,8 @@ class FormField(AbstractFormField):
         max_length=16,
         choices=FORM_FIELD_CHOICES + KEXIE_FIELD_CHOICES,
     )
-    field_type.required_on_save = True
+    # Wagtail's flag, set on the model field as its AbstractFormField does.
+    field_type.required_on_save = True  # type: ignore[attr-defined]
     max_length = models.PositiveIntegerField(
         _("maximum length"),
         null=True,

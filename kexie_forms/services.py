@@ -159,7 +159,7 @@ def submission_promote(*, submission: FormSubmission, user) -> models.Model:
         raise PromotionUnavailable("not_needs_survey")
     if submission.status != SubmissionStatus.ACCEPTED:
         raise PromotionUnavailable("not_accepted")
-    if submission.promoted_type_id:
+    if submission.promoted_type is not None:
         existing = submission.promoted_type.get_object_for_this_type(
             pk=submission.promoted_id
         )

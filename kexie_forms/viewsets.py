@@ -1,5 +1,7 @@
 """Admin review of submissions, scoped to the reviewer's county in every view."""
 
+from typing import TYPE_CHECKING
+
 import django_filters
 from django.http import Http404
 from django.urls import reverse
@@ -20,6 +22,13 @@ from kexie_pages.models import County
 from .models import FormPage, FormSubmission, SubmissionStatus, UserCounty
 from .selectors import county_for_user, submission_rows, submissions_for_user
 from .services import submission_review
+
+if TYPE_CHECKING:
+    # The mixins below go in front of Wagtail's generic views; as their base,
+    # mypy takes super() and self.request from there (Wagtail has no types).
+    from wagtail.admin.views.generic.base import BaseObjectMixin as _WagtailView
+else:
+    _WagtailView = object
 
 
 class SubmissionPermissionPolicy(ModelPermissionPolicy):
@@ -43,7 +52,7 @@ class SubmissionPermissionPolicy(ModelPermissionPolicy):
         )
 
 
-class CountyObjectMixin:
+class CountyObjectMixin(_WagtailView):
     """A view of one submission answers 404 for another county's."""
 
     def get_base_object_queryset(self):

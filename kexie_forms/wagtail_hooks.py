@@ -10,7 +10,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
 from . import views
-from .models import FormSubmission, RejectionCount
+from .models import FormSubmission, RejectionCount, RejectionReason
 from .selectors import user_is_county_bound
 from .viewsets import SubmissionPermissionPolicy, SubmissionViewSet, UserCountyViewSet
 
@@ -65,7 +65,7 @@ class RejectionsPanel(Component):
             .annotate(total=Sum("count"))
             .order_by("-total")
         )
-        labels = dict(RejectionCount._meta.get_field("reason").choices)
+        labels = dict(RejectionReason.choices)
         return {
             "rows": [(labels.get(r["reason"], r["reason"]), r["total"]) for r in rows]
         }

@@ -6,6 +6,8 @@ Enabled by two settings (the reference site sets both)::
     FILE_UPLOAD_HANDLERS = ["kexie_pages.documents.MaxSizeUploadHandler", ...defaults]
 """
 
+from typing import Any, Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -55,10 +57,10 @@ class OversizeUploadedFile(UploadedFile):
 
     kexie_oversize = True
 
-    def __init__(self, name: str, content_type: str, size: int) -> None:
+    def __init__(self, name: str | None, content_type: str | None, size: int) -> None:
         super().__init__(file=None, name=name, content_type=content_type, size=size)
 
-    def open(self, mode=None):
+    def open(self, mode: str | None = None, *args: Any, **kwargs: Any) -> Self:
         return self
 
     def read(self, *args) -> bytes:

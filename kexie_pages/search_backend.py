@@ -10,16 +10,27 @@ On SQLite the query is also planned differently: see
 """
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from modelsearch.backends.base import BaseSearchBackend
 from modelsearch.backends.database import SearchBackend as DatabaseSearchBackend
+from modelsearch.query import SearchQuery
 
 from .search import segment_query
 
+if TYPE_CHECKING:
+    # Mixed in front of each vendor's compiler; as its base, mypy takes the
+    # compiler's attributes from there (modelsearch has no types).
+    from modelsearch.backends.base import BaseSearchQueryCompiler as _Compiler
+else:
+    _Compiler = object
 
-class ChineseQueryCompilerMixin:
+
+class ChineseQueryCompilerMixin(_Compiler):
     """Segments the query once, before the vendor compiler builds its SQL."""
+
+    query: SearchQuery
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -34,7 +45,7 @@ def _subclass(base: type, *mixins: type) -> type:
 def SearchBackend(params: dict) -> BaseSearchBackend:
     """Return the database backend for the current vendor, segmenting queries."""
     backend = DatabaseSearchBackend(params)
-    mixins = [ChineseQueryCompilerMixin]
+    mixins: list[type] = [ChineseQueryCompilerMixin]
     if (
         connection.vendor == "sqlite"
         and type(backend).__name__ == "SQLiteSearchBackend"

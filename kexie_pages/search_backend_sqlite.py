@@ -9,6 +9,8 @@ drives the join from the content-type index and the query costs ~40× a
 the matching primary keys.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Case, F, FloatField, Value, When
 from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
 from modelsearch.backends.database.sqlite.sqlite import (
@@ -22,9 +24,20 @@ from modelsearch.utils import get_descendants_content_types_pks
 # stock plan (a subquery, no parameter list) is used.
 MAX_RANKED_IDS = 30_000
 
+if TYPE_CHECKING:
+    # Mixed in front of the SQLite compiler; as its base, mypy takes the
+    # compiler's attributes from there (modelsearch has no types).
+    from modelsearch.backends.database.sqlite.sqlite import (
+        SQLiteSearchQueryCompiler as _Compiler,
+    )
+else:
+    _Compiler = object
 
-class FTSFirstCompilerMixin:
+
+class FTSFirstCompilerMixin(_Compiler):
     """SQLite: run the FTS match first, then fetch only the matching rows."""
+
+    _ranked_hits: list[tuple[object, float]] | None
 
     def ranked_hits(self, config) -> list[tuple[object, float]] | None:
         """(pk, bm25 score) of every match the queryset allows, best first.

@@ -17,7 +17,8 @@ from ..search import ChineseSearchField
 from .blocks import BaseStreamBlock
 
 
-class County(models.Model):
+# Wagtail-based models (no types) link here, so mypy cannot type their reverse managers.
+class County(models.Model):  # type: ignore[django-manager-missing]
     """A county-level division of the city, keyed by its GB/T 2260 code."""
 
     code = models.CharField(
@@ -43,7 +44,8 @@ class County(models.Model):
         return self.name
 
 
-class IndustryCategory(models.Model):
+# As for County.
+class IndustryCategory(models.Model):  # type: ignore[django-manager-missing]
     """An industry category (种植, 养殖, …) that needs, courses and experts are sorted by."""
 
     name = models.CharField(_("name"), max_length=30, unique=True)
@@ -228,7 +230,7 @@ class NewsPage(Page):
         APIField("category_name"),
     ]
     parent_page_types = ["kexie_pages.NewsIndexPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("news page")

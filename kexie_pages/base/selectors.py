@@ -33,21 +33,24 @@ def menu_items(*, site: Site) -> list[MenuItem]:
         pages = site.root_page.get_children().live().public().in_menu()
         return [MenuItem(p.title, p.relative_url(site), p.path) for p in pages]
 
-    return cache.get_or_set(MENU_KEY.format(site_id=site.pk), load, CACHE_SECONDS)
+    items = cache.get_or_set(MENU_KEY.format(site_id=site.pk), load, CACHE_SECONDS)
+    return items or []  # None only if a None was cached
 
 
 def counties_all() -> list[County]:
     """Every county, in display order."""
-    return cache.get_or_set(
+    counties = cache.get_or_set(
         COUNTIES_KEY, lambda: list(County.objects.all()), CACHE_SECONDS
     )
+    return counties or []
 
 
 def categories_all() -> list[IndustryCategory]:
     """Every industry category, in display order."""
-    return cache.get_or_set(
+    categories = cache.get_or_set(
         CATEGORIES_KEY, lambda: list(IndustryCategory.objects.all()), CACHE_SECONDS
     )
+    return categories or []
 
 
 def menu_cache_clear(sender=None, instance=None, **kwargs) -> None:

@@ -9,6 +9,7 @@ run there, so every export passes its cells through ``formula_safe``.
 import csv
 import io
 from collections.abc import Iterable, Mapping
+from typing import TypeVar, overload
 
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
@@ -18,7 +19,13 @@ from openpyxl.styles import Font
 #: A cell starting with one of these is a formula to Excel and LibreOffice.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+_Cell = TypeVar("_Cell")
 
+
+@overload
+def formula_safe(value: str) -> str: ...
+@overload
+def formula_safe(value: _Cell) -> _Cell: ...
 def formula_safe(value: object) -> object:
     """Make a cell inert in a spreadsheet: prefix a formula-like text with ``'``.
 
@@ -39,7 +46,8 @@ def content_disposition(
     (``filename*=utf-8''…``); ``fallback`` adds a plain ASCII ``filename`` before
     it for the few download managers that read only that (RFC 6266 §4.3).
     """
-    header = content_disposition_header(not inline, filename)
+    # Django gives None only for an inline file without a name.
+    header = content_disposition_header(not inline, filename) or "inline"
     if fallback and not filename.isascii():
         kind, _separator, encoded = header.partition("; ")
         header = f'{kind}; filename="{fallback}"; {encoded}'

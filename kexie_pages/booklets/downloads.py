@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
@@ -36,6 +37,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     HttpResponseNotModified,
     StreamingHttpResponse,
 )
@@ -105,7 +107,7 @@ def _read_range(fileobj, start: int, length: int) -> Iterator[bytes]:
 
 def serve_document(
     request: HttpRequest, document, *, filename: str, fallback: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Serve a Wagtail document as an attachment, answering Range and conditional requests."""
     for hook in hooks.get_hooks("before_serve_document"):
         result = hook(document, request)
@@ -131,9 +133,9 @@ def serve_document(
     try:
         wanted = parse_range(request.headers.get("Range"), size)
     except Unsatisfiable:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return _secure(response, etag)
+        unsatisfiable = HttpResponse(status=416)
+        unsatisfiable["Content-Range"] = f"bytes */{size}"
+        return _secure(unsatisfiable, etag)
     if_range = request.headers.get("If-Range")
     if wanted and if_range and if_range.strip() != etag:
         wanted = None  # the file changed since the first part: start again
@@ -142,6 +144,7 @@ def serve_document(
         fileobj = document.file.storage.open(document.file.name, "rb")
     except (FileNotFoundError, OSError) as error:
         raise Http404("The document's file is missing.") from error
+    response: HttpResponseBase
     if wanted is None:
         response = FileResponse(fileobj, content_type="application/pdf")
         response["Content-Length"] = str(size)
@@ -167,7 +170,7 @@ def _etags(header: str | None) -> list[str]:
     return [tag.strip().removeprefix("W/") for tag in header.split(",")]
 
 
-def _secure(response: HttpResponse, etag: str) -> HttpResponse:
+def _secure(response: HttpResponseBase, etag: str) -> HttpResponseBase:
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
     if getattr(settings, "WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT", True):
@@ -176,7 +179,7 @@ def _secure(response: HttpResponse, etag: str) -> HttpResponse:
     return response
 
 
-def is_new_download(request: HttpRequest, response: HttpResponse) -> bool:
+def is_new_download(request: HttpRequest, response: HttpResponseBase) -> bool:
     """A download is counted once: the whole file, or the first part of a resumed one."""
     if request.method != "GET" or response.status_code not in (200, 206):
         return False
@@ -184,7 +187,7 @@ def is_new_download(request: HttpRequest, response: HttpResponse) -> bool:
     return response.status_code == 200 or content_range.startswith("bytes 0-")
 
 
-def serve_booklet_file(request: HttpRequest, booklet) -> HttpResponse:
+def serve_booklet_file(request: HttpRequest, booklet) -> HttpResponseBase:
     """The booklet's ``download/`` route: serve the PDF and count it."""
     if booklet.document is None:
         raise Http404("This booklet has no file.")
@@ -296,7 +299,17 @@ def _flush_at_exit() -> None:
 # --- reading the counts (staff reports, API) ----------------------------------------
 
 
-def booklet_downloads_by_month(*, booklet_id: int) -> list[dict]:
+class MonthDownloads(TypedDict):
+    month: date
+    count: int
+
+
+class SourceDownloads(TypedDict):
+    source: str
+    count: int
+
+
+def booklet_downloads_by_month(*, booklet_id: int) -> list[MonthDownloads]:
     """``[{"month": date, "count": n}, ...]`` newest month first."""
     return list(
         BookletDownloadCount.objects.filter(booklet_id=booklet_id)
@@ -306,7 +319,7 @@ def booklet_downloads_by_month(*, booklet_id: int) -> list[dict]:
     )
 
 
-def booklet_downloads_by_source(*, booklet_id: int) -> list[dict]:
+def booklet_downloads_by_source(*, booklet_id: int) -> list[SourceDownloads]:
     """``[{"source": str, "count": n}, ...]`` biggest first; ``""`` is a direct visit."""
     return list(
         BookletDownloadCount.objects.filter(booklet_id=booklet_id)

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -22,6 +22,7 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, MultiFieldP
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from ..base.models import IndustryCategory, SectionPage
@@ -32,7 +33,7 @@ BOOKLETS_PER_PAGE = 12
 SORTS = {"new": "-first_published_at", "popular": "-total_downloads"}
 
 
-def annotate_downloads(queryset: models.QuerySet) -> models.QuerySet:
+def annotate_downloads(queryset: PageQuerySet) -> PageQuerySet:
     """Add ``total_downloads`` (flushed counts, all months and sources) to booklets."""
     totals = (
         BookletDownloadCount.objects.filter(booklet=OuterRef("pk"))
@@ -186,7 +187,7 @@ class BookletPage(RoutablePageMixin, Page):
         APIField("download_count"),
     ]
     parent_page_types = ["kexie_pages.BookletIndexPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("booklet")
@@ -208,23 +209,25 @@ class BookletPage(RoutablePageMixin, Page):
         self.file_hash = self.document.get_file_hash()
 
     def save(self, *args, **kwargs):
-        if self.document is None:
-            self.file_size = self.page_count = None
-            self.file_hash = ""
-        elif self.file_hash != self.document.get_file_hash():
+        if self.document is None or self.file_hash != self.document.get_file_hash():
             self.refresh_file_facts()
         return super().save(*args, **kwargs)
 
     def refresh_file_facts(self) -> None:
-        """Re-read size and page count from the document (a bad file leaves them empty)."""
-
+        """Re-read size and page count from the document (a bad file leaves them
+        empty, and so does no document)."""
+        document = self.document
+        if document is None:
+            self.file_size = self.page_count = None
+            self.file_hash = ""
+            return
         try:
-            facts = pdf_facts(self.document)
+            facts = pdf_facts(document)
         except NotAPDF:
-            self.file_size, self.page_count = self.document.file_size, None
+            self.file_size, self.page_count = document.file_size, None
         else:
             self.file_size, self.page_count = facts.size, facts.pages
-        self.file_hash = self.document.get_file_hash()
+        self.file_hash = document.get_file_hash()
 
     # --- what templates and the API show --------------------------------------
 
@@ -303,7 +306,7 @@ class BookletPage(RoutablePageMixin, Page):
         return context
 
     @path("download/", name="download")
-    def download_route(self, request: HttpRequest) -> HttpResponse:
+    def download_route(self, request: HttpRequest) -> HttpResponseBase:
         from . import views
 
         return views.booklet_download(request, self)

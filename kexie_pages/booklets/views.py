@@ -2,7 +2,7 @@
 poster) and the short, stable addresses ``/b/<id>/`` and ``/b/<id>/download/``
 that printed QR codes point at (``kexie_pages.urls``)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from wagtail import hooks
@@ -27,7 +27,7 @@ def booklet_short_link(request: HttpRequest, booklet_id: int) -> HttpResponse:
     return redirect(_with_query(booklet.get_url(request), request))
 
 
-def booklet_download_link(request: HttpRequest, booklet_id: int) -> HttpResponse:
+def booklet_download_link(request: HttpRequest, booklet_id: int) -> HttpResponseBase:
     """``/b/<id>/download/``: the booklet's stable download address.
 
     Serves the file itself rather than redirecting to the page's ``download/``
@@ -52,7 +52,7 @@ def booklet_download_link(request: HttpRequest, booklet_id: int) -> HttpResponse
     return serve_chain(booklet, request, [], {})
 
 
-def booklet_download(request: HttpRequest, page: BookletPage) -> HttpResponse:
+def booklet_download(request: HttpRequest, page: BookletPage) -> HttpResponseBase:
     """Serve the PDF (ranges, Chinese filename) and count the download."""
     return serve_booklet_file(request, page)
 

@@ -56,9 +56,7 @@ def _rebalance_after_staff_change(request, instances) -> None:
     if not isinstance(instances, list | tuple):
         instances = [instances]
     for course_id in {
-        getattr(item, "course_id", None)
-        for item in instances
-        if isinstance(item, CourseRegistration)
+        item.course_id for item in instances if isinstance(item, CourseRegistration)
     } - {None}:
         course_seats_rebalance(course_id=course_id)
 

@@ -81,12 +81,12 @@ def courses_calendar(
         # plain lists: cheaper than thousands of prefetched related managers.
         ids = courses.order_by().values("pk")
         courses = list(courses)
-        sessions = defaultdict(list)
+        sessions: dict[int, list[CourseSession]] = defaultdict(list)
         for session in CourseSession.objects.filter(course_id__in=ids).order_by(
             "sort_order", "pk"
         ):
             sessions[session.course_id].append(session)
-        lecturers = defaultdict(list)
+        lecturers: dict[int, list[str]] = defaultdict(list)
         for course_id, lecturer in (
             CourseLecturer.objects.filter(course_id__in=ids)
             .order_by("sort_order", "pk")
@@ -118,7 +118,7 @@ def courses_calendar(
             event.add("description", _description(course, occurrence.note, names))
             if url:
                 event.add("url", url)
-            if course.category_id:
+            if course.category is not None:
                 event.add("categories", [course.category.name])
             event.add("status", "CANCELLED" if occurrence.cancelled else "CONFIRMED")
             event.add("transp", "OPAQUE")
@@ -174,9 +174,9 @@ def courses_ics_response(
         )
         etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
         if request.headers.get("If-None-Match", "").strip('W/"') == etag:
-            response = HttpResponseNotModified()
-            response["ETag"] = f'"{etag}"'
-            return response
+            not_modified = HttpResponseNotModified()
+            not_modified["ETag"] = f'"{etag}"'
+            return not_modified
         cache_key = f"kexie:courses-ics:{etag}"
         body = cache.get(cache_key)
         if body is None:

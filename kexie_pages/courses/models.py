@@ -11,7 +11,7 @@ revision, and are written only through ``courses.services``.
 """
 
 import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -31,6 +31,9 @@ from ..base.blocks import BaseStreamBlock
 from ..base.models import County, IndustryCategory, SectionPage
 from ..search import ChineseSearchField
 from .forms import CoursePageForm, CourseRegistrationForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 COURSES_PER_PAGE = 12
 WEEKDAY_INITIALS = [
@@ -267,7 +270,7 @@ class CoursePage(RoutablePageMixin, Page):
         APIField("report"),
     ]
     parent_page_types = ["kexie_pages.LectureHallPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
     base_form_class = CoursePageForm
 
     class Meta:
@@ -325,7 +328,7 @@ class CoursePage(RoutablePageMixin, Page):
         return self.get_status()
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> "StrOrPromise":
         return CourseStatus(self.status).label
 
     @property
@@ -481,7 +484,7 @@ class CourseLecturer(Orderable):
 
     def clean(self) -> None:
         super().clean()
-        if self.expert_id:
+        if self.expert is not None:
             self.name = self.name or self.expert.name
             self.affiliation = self.affiliation or " ".join(
                 part for part in (self.expert.title, self.expert.employer) if part

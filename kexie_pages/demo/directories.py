@@ -180,7 +180,7 @@ def generate_rows(
                 "个人简介": f"长期从事{rng.choice(specialities)}研究与推广，深入{county}{township}开展技术指导和培训。",
                 "是否公开": _yes(rng.random() < 0.85),
             }
-            key = (row["姓名"], row["工作单位"])
+            key: tuple[str, ...] = (row["姓名"], row["工作单位"])
         elif directory == "achievements":
             pattern, category = rng.choice(ACHIEVEMENTS)
             row = {

@@ -238,12 +238,12 @@ def _add_history_and_matches(needs: list[Need]) -> int:
                     }[status],
                 )
             )
-        expert_id = experts.get((need.category_id, need.county_id))
-        if need.status in ("matched", "solved") and expert_id:
+        match_id = experts.get((need.category_id, need.county_id))
+        if need.status in ("matched", "solved") and match_id:
             matches.append(
                 NeedMatch(
                     need=need,
-                    expert_id=expert_id,
+                    expert_id=match_id,
                     reason="同一产业，服务该县",
                 )
             )

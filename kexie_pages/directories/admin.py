@@ -8,8 +8,12 @@ confirm, which starts a ``DirectoryImportJob`` (a django-tasks task, see
 ``wagtail_hooks`` registers the group.
 """
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.decorators import display
 from django.contrib.admin.filters import RelatedFieldListFilter
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -41,6 +45,9 @@ from .reading import PREVIEW_ROWS, DirectoryImportError, ImportResult, max_uploa
 from .selectors import directory_search
 from .services import directory_import
 from .uploads import pending_upload_delete, pending_upload_read, pending_upload_save
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -137,15 +144,14 @@ class DirectoryIndexView(IndexView):
         return context
 
 
-def _yes_no(field_name: str, label: str):
+def _yes_no(field_name: str, label: "StrOrPromise") -> Callable[[Any], str]:
     """A list column showing 是/否: modeladmin's boolean icons come from
     ``django.contrib.admin``'s static files, which a Wagtail site lacks."""
 
+    @display(description=label, ordering=field_name)
     def column(obj) -> str:
         return _("Yes") if getattr(obj, field_name) else _("No")
 
-    column.short_description = label
-    column.admin_order_field = field_name
     return column
 
 
@@ -290,7 +296,8 @@ class ThinkTankAdminGroup(ModelAdminGroup):
 class DirectoryActionView(View):
     """Base of the import views: the directory's model admin and its permission check."""
 
-    model_admin: DirectoryModelAdmin = None
+    # None only on the class: as_view(model_admin=...) sets it.
+    model_admin: DirectoryModelAdmin = None  # type: ignore[assignment]
     permission = "import"
 
     def dispatch(self, request, *args, **kwargs):

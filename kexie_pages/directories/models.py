@@ -90,7 +90,9 @@ class DirectoryEntry(index.Indexed, models.Model):
         return mask_phone(getattr(self, "phone", "") or "")
 
 
-class Expert(DirectoryEntry):
+# CourseLecturer (a Wagtail Orderable, no types) links here, so mypy cannot type
+# its reverse manager.
+class Expert(DirectoryEntry):  # type: ignore[django-manager-missing]
     """An expert (专家) who can advise, teach or take on a project."""
 
     class Gender(models.TextChoices):

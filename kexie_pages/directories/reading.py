@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.utils.translation import gettext
 
@@ -440,17 +440,25 @@ def m2m_fields(model: type[DirectoryEntry]) -> list[models.ManyToManyField]:
     return list(model._meta.many_to_many)
 
 
+def m2m_through(m2m: models.ManyToManyField) -> type[models.Model]:
+    """The model of ``m2m``'s link table (Django sets it when the models load)."""
+    through = m2m.remote_field.through
+    if through is None:
+        raise ImproperlyConfigured(f"{m2m} has no link table yet: are the apps loaded?")
+    return through
+
+
 def _existing_related(
     model: type[DirectoryEntry], pks: list[int]
 ) -> dict[str, dict[int, list[int]]]:
     related: dict[str, dict[int, list[int]]] = {}
     for m2m in m2m_fields(model):
-        through = m2m.remote_field.through
+        through = m2m_through(m2m)
         source = m2m.m2m_field_name()
         target = m2m.m2m_reverse_field_name()
         table: dict[int, list[int]] = {pk: [] for pk in pks}
         for start in range(0, len(pks), BATCH_SIZE):
-            pairs = through.objects.filter(
+            pairs = through._default_manager.filter(
                 **{f"{source}__in": pks[start : start + BATCH_SIZE]}
             ).values_list(f"{source}_id", f"{target}_id")
             for owner, target_id in pairs:

@@ -33,7 +33,7 @@ def directory_public_entries(
 ) -> QuerySet:
     """A directory's public entries, filtered by county code and category slug."""
     model = DIRECTORIES[directory]
-    entries = model.objects.public().prefetch_related("categories")
+    entries: QuerySet = model.objects.public().prefetch_related("categories")
     has_counties = any(f.name == "counties" for f in model._meta.many_to_many)
     if has_counties:
         entries = entries.prefetch_related("counties")

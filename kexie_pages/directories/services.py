@@ -26,6 +26,7 @@ from .reading import (
     RowResult,
     directory_check,
     m2m_fields,
+    m2m_through,
 )
 
 
@@ -101,35 +102,41 @@ def _apply(
     for start in range(0, len(touched), BATCH_SIZE):
         batch = touched[start : start + BATCH_SIZE]
         new_objects, changed_objects = [], []
+        instances: list[DirectoryEntry] = []  # one per row of the batch
         for row in batch:
             if row.status == "new":
-                row.instance = model(**row.values)
-                new_objects.append(row.instance)
+                instance = row.instance = model(**row.values)
+                new_objects.append(instance)
             else:
+                # _match_rows gives every "update" row its entry.
+                if row.instance is None:
+                    raise RuntimeError(f"Row {row.number} has no entry to update.")
+                instance = row.instance
                 for name, value in row.values.items():
-                    setattr(row.instance, name, value)
-                row.instance.updated_at = now
-                changed_objects.append(row.instance)
-            row.instance.fill_derived_fields()
+                    setattr(instance, name, value)
+                instance.updated_at = now
+                changed_objects.append(instance)
+            instance.fill_derived_fields()
+            instances.append(instance)
         model.objects.bulk_create(new_objects)
         if changed_objects:
             model.objects.bulk_update(changed_objects, update_fields)
         for m2m in m2m_fields(model):
-            through = m2m.remote_field.through
+            through = m2m_through(m2m)
             source = m2m.m2m_field_name()
             target = m2m.m2m_reverse_field_name()
-            through.objects.filter(
+            through._default_manager.filter(
                 **{f"{source}__in": [obj.pk for obj in changed_objects]}
             ).delete()
-            through.objects.bulk_create(
+            through._default_manager.bulk_create(
                 [
-                    through(**{f"{source}_id": row.instance.pk, f"{target}_id": pk})
-                    for row in batch
+                    through(**{f"{source}_id": instance.pk, f"{target}_id": pk})
+                    for row, instance in zip(batch, instances, strict=True)
                     for pk in row.related.get(m2m.name, [])
                 ],
                 batch_size=BATCH_SIZE * 4,
             )
-        directory_index_task.enqueue(directory, [row.instance.pk for row in batch])
+        directory_index_task.enqueue(directory, [instance.pk for instance in instances])
         for row in batch:
             row.instance = None
             row.values = row.related = {}

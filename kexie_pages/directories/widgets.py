@@ -164,13 +164,16 @@ class _LookupMixin:
     county or category added since the last import is found.
     """
 
+    _table: dict[str, object] | None
+
     def reset(self) -> None:
         self._table = None
 
     def lookup_table(self) -> dict[str, object]:
-        if getattr(self, "_table", None) is None:
-            self._table = self.build_table()
-        return self._table
+        table = getattr(self, "_table", None)
+        if table is None:
+            table = self._table = self.build_table()
+        return table
 
     def build_table(self) -> dict[str, object]:
         raise NotImplementedError

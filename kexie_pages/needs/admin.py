@@ -78,7 +78,7 @@ class NeedViewSet(SnippetViewSet):
     def matching_view(self, request, pk: int):
         if not self.permission_policy.user_has_permission(request.user, "change"):
             raise PermissionDenied
-        need = get_object_or_404(
+        need: Need = get_object_or_404(
             Need.objects.select_related("county", "category"), pk=pk
         )
         url = reverse("wagtailsnippets_kexie_pages_need:matching", args=[pk])

@@ -2,7 +2,9 @@
 The suggestions staff see when matching a need are in ``matching.py``."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import jieba
 import jieba.analyse
@@ -180,7 +182,7 @@ def needs_public_facets(*, filters: NeedFilters) -> NeedFacets:
         "category": filters.category,
         "status": filters.status,
     }
-    by = {"county": {}, "category": {}, "status": {}}
+    by: dict[str, dict[str | None, int]] = {"county": {}, "category": {}, "status": {}}
     total = 0
     for county_id, category_id, status, n in cells:
         values = {
@@ -224,8 +226,8 @@ def need_public_matches(*, need: Need) -> tuple[list[Expert], list[Achievement]]
     matches = need.matches.select_related("expert", "achievement").filter(
         Q(expert__is_public=True) | Q(achievement__is_public=True)
     )
-    experts = [m.expert for m in matches if m.expert_id]
-    achievements = [m.achievement for m in matches if m.achievement_id]
+    experts = [m.expert for m in matches if m.expert is not None]
+    achievements = [m.achievement for m in matches if m.achievement is not None]
     return experts, achievements
 
 
@@ -267,13 +269,13 @@ def needs_statistics(*, live_only: bool = False) -> dict:
     }
     industries = []
     for category in IndustryCategory.objects.all():
-        row = industry_rows.get(category.pk, {})
+        counts: Mapping[str, Any] = industry_rows.get(category.pk, {})
         industries.append(
             {
                 "category": category,
-                "total": row.get("n", 0),
-                "households": row.get("households") or 0,
-                "solved": row.get("solved", 0),
+                "total": counts.get("n", 0),
+                "households": counts.get("households") or 0,
+                "solved": counts.get("solved", 0),
             }
         )
     return {

@@ -69,7 +69,11 @@ def need_confirm_match(
 
     A need awaiting a match or in talks becomes matched (已对接).
     """
-    if (expert is None) == (achievement is None):
+    if expert is not None and achievement is None:
+        name = expert.name
+    elif achievement is not None and expert is None:
+        name = achievement.title
+    else:
         raise NeedsError(gettext("Choose one expert or one achievement."))
     with transaction.atomic():
         match, _created = NeedMatch.objects.get_or_create(
@@ -82,8 +86,7 @@ def need_confirm_match(
             need=need,
             status=NeedStatus.MATCHED,
             user=user,
-            note=gettext("Matched with %(name)s")
-            % {"name": expert.name if expert else achievement.title},
+            note=gettext("Matched with %(name)s") % {"name": name},
         )
     return match
 

@@ -1,6 +1,7 @@
 """The needs library's public views, routed by ``NeedsLibraryPage``."""
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -29,6 +30,8 @@ class KnownCountPaginator(Paginator):
     fetches a page in two steps: the page's ids from the index, then only
     those rows, so page 250 costs about what page 1 does."""
 
+    object_list: QuerySet
+
     def __init__(self, object_list, per_page, *, count: int) -> None:
         super().__init__(object_list, per_page)
         self.__dict__["count"] = count  # fills the cached_property
@@ -40,9 +43,10 @@ class KnownCountPaginator(Paginator):
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows: list = []
         if ids:
-            rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
-            rows = [rows[pk] for pk in ids if pk in rows]
-        return self._get_page(rows, number, self)
+            by_pk = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+            rows = [by_pk[pk] for pk in ids if pk in by_pk]
+        # Paginator's hook for subclasses, missing from django-stubs.
+        return self._get_page(rows, number, self)  # type: ignore[attr-defined]
 
 
 def needs_library(request: HttpRequest, page: NeedsLibraryPage) -> HttpResponse:
@@ -75,7 +79,7 @@ def need_detail(
     request: HttpRequest, page: NeedsLibraryPage, need_id: int
 ) -> HttpResponse:
     """One live need: its problem, status history, matched help and the enquiry form."""
-    need = get_object_or_404(
+    need: Need = get_object_or_404(
         Need.objects.public().select_related("county", "category"), pk=need_id
     )
     form = EnquiryForm(request.POST or None)

@@ -8,6 +8,7 @@ defaults: SQLite, local files, local-memory cache.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -95,7 +96,9 @@ SQLITE_OPTIONS = {
 }
 
 
-def database_from_env(default_sqlite_path: Path) -> dict:
+def database_from_env(
+    default_sqlite_path: Path,
+) -> dj_database_url.DBConfig | dict[str, Any]:
     """Return the ``default`` database: ``DATABASE_URL`` if set, else SQLite."""
     url = os.environ.get("DATABASE_URL")
     if url:
@@ -147,7 +150,7 @@ STATICFILES_FINDERS = [
 ]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_URL = "/static/"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT: Path | str = VAR_DIR / "media"  # test.py: a temporary folder
 MEDIA_URL = "/media/"
 
 STORAGES = {
@@ -187,7 +190,7 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 # Booklet downloads are counted in memory and written in batches this often.
-KEXIE_DOWNLOAD_FLUSH_SECONDS = 5
+KEXIE_DOWNLOAD_FLUSH_SECONDS: int | None = 5  # None: flush only when asked
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 
 WAGTAILAPI_DOCS_ENABLED = True
