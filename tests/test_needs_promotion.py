@@ -7,7 +7,7 @@ from kexie_forms.models import FormSubmission, SubmissionStatus
 from kexie_forms.services import submission_promote
 from kexie_pages.models import County, Need
 
-from .forms_helpers import make_form_page
+from .forms.helpers import make_form_page
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import add_news
+from ..conftest import add_news
 
 pytestmark = pytest.mark.e2e
 

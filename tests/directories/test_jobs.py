@@ -11,7 +11,7 @@ from kexie_pages.directories import services as directory_services
 from kexie_pages.directories.jobs import import_job_run
 from kexie_pages.models import DirectoryImportJob, Expert
 
-from .directory_helpers import csv_bytes, sample, table
+from .helpers import csv_bytes, sample, table
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from kexie_pages.directories.services import directory_import
 from kexie_pages.models import Association, Expert
 
-from .directory_helpers import csv_bytes, sample, table
+from .helpers import csv_bytes, sample, table
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def test_upload_preview_then_confirm(admin_client):
     response = admin_client.post(EXPERTS + "confirm/", {"token": token, "confirm": "1"})
     assert (
         response.status_code == 302
-    )  # to the job's page (tests/test_directory_jobs.py)
+    )  # to the job's page (tests/directories/test_jobs.py)
     assert Expert.objects.count() == 3
     page = admin_client.get(response["Location"]).content.decode()
     assert "导入完成：新增 3 条，更新 0 条，未变 0 条。" in page

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
-from .conftest import add_news
+from ..conftest import add_news
 
 
 @pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_plugin_catalogue_does_not_override_wagtails_own_strings():
         assert translation.gettext("About") != "基本信息"
 
 
-@pytest.mark.urls("tests.urls_broken")
+@pytest.mark.urls("tests.site.urls_broken")
 def test_server_error_page_is_chinese(client):
     client.raise_request_exception = False
     response = client.get("/boom/")

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from kexie_forms.models import FormSubmission, SubmissionStatus, UserCounty
 from kexie_pages.models import County
 
-from .forms_helpers import PDF, make_form_page, upload, valid_data
+from .helpers import PDF, make_form_page, upload, valid_data
 
 pytestmark = pytest.mark.django_db
 

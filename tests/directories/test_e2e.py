@@ -4,7 +4,7 @@ import pytest
 
 from kexie_pages.models import Expert
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(REPO.glob("*/locale/zh_Hans/LC_MESSAGES/django.po")) + sorted(
     REPO.glob("site/*/locale/zh_Hans/LC_MESSAGES/django.po")
 )

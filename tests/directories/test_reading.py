@@ -25,7 +25,7 @@ from kexie_pages.directories.uploads import (
 )
 from kexie_pages.models import DIRECTORIES, Achievement, Expert, TechLeader
 
-from .directory_helpers import csv_bytes, sample, table, xlsx_bytes
+from .helpers import csv_bytes, sample, table, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,7 @@ def test_csv_encodings_are_detected(encoding):
 def test_sample_files_in_fixtures_all_import(settings):
     from pathlib import Path
 
-    folder = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
+    folder = Path(__file__).resolve().parents[2] / "fixtures" / "imports"
     files = sorted(folder.iterdir())
     assert len(files) >= 25
     for path in files:

@@ -13,7 +13,7 @@ from hypothesis.extra.django import TestCase
 from kexie_forms.models import FormSubmission, SubmissionStatus
 from kexie_pages.models import HomePage
 
-from .forms_helpers import EXE, PDF, make_form_page, upload, valid_data
+from .helpers import EXE, PDF, make_form_page, upload, valid_data
 
 pytestmark = pytest.mark.django_db
 

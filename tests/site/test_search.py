@@ -6,7 +6,7 @@ from django.db.models import Q
 from kexie_pages.models import NewsPage
 from kexie_pages.search import index_text, query_for_text
 
-from .conftest import add_news
+from ..conftest import add_news
 
 # Real queries a clerk or farmer types: crops, animals, techniques, places.
 TWO_CHARACTER_QUERIES = [

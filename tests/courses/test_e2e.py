@@ -6,7 +6,7 @@ import pytest
 
 from kexie_pages.models import CoursePage, CourseRegistration
 
-from .test_courses import add_course, county, hall  # noqa: F401 - fixture
+from .test_views import add_course, county, hall  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.e2e
 

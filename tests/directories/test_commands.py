@@ -14,11 +14,11 @@ from django.core.management.base import CommandError
 
 from kexie_pages.models import Expert
 
-from .directory_helpers import csv_bytes, sample, table
+from .helpers import csv_bytes, sample, table
 
 pytestmark = pytest.mark.django_db
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def run(*args) -> tuple[str, str]:

@@ -6,7 +6,7 @@ from kexie_pages.base.validators import mask_phone
 from kexie_pages.directories.services import directory_import
 from kexie_pages.models import Expert, TechLeader, ThinkTankPage
 
-from .directory_helpers import csv_bytes, sample, table
+from .helpers import csv_bytes, sample, table
 
 pytestmark = pytest.mark.django_db
 

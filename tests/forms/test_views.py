@@ -17,7 +17,7 @@ from kexie_forms.models import (
 )
 from kexie_forms.services import receipt_allocate
 
-from .forms_helpers import EXE, HTML, PDF, PNG, SVG, make_form_page, upload, valid_data
+from .helpers import EXE, HTML, PDF, PNG, SVG, make_form_page, upload, valid_data
 
 pytestmark = pytest.mark.django_db
 

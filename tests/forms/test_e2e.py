@@ -10,9 +10,9 @@ from wagtail import hooks
 from kexie_forms.models import FormSubmission
 from kexie_forms.services import PROMOTE_HOOK
 
-from .forms_helpers import PDF, make_form_page
-from .test_forms_admin import reviewer
-from .test_forms_services import fake_need_library
+from .helpers import PDF, make_form_page
+from .test_admin import reviewer
+from .test_services import fake_need_library
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ import pytest
 from kexie_pages.booklets.downloads import download_counter
 from kexie_pages.models import BookletDownloadCount, IndustryCategory
 
-from .test_booklets import add_booklet, make_pdf
+from .test_downloads import add_booklet, make_pdf
 
 pytestmark = pytest.mark.e2e
 

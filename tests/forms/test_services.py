@@ -13,7 +13,7 @@ from kexie_forms.services import (
     submissions_promote,
 )
 
-from .forms_helpers import make_form_page
+from .helpers import make_form_page
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_promote_view_is_scoped_and_explains_a_missing_library(survey, monkeypat
 
     from kexie_pages.models import County
 
-    from .test_forms_admin import reviewer
+    from .test_admin import reviewer
 
     fugou = County.objects.get(code="411621")
     own = submission(survey, n=1)
