@@ -1,178 +1,29 @@
-"""The needs library: models, public filters and facets, privacy on every public
-surface, downloads, enquiries, matching, statistics, the API and the admin."""
+"""The public needs library: filters and facets, bad input, pagination, the
+detail page, privacy on every public surface, downloads and enquiries."""
 
 import csv
 import io
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.utils import translation
 from openpyxl import load_workbook
-from wagtail.models import Page
 
-from kexie_pages.models import (
-    Achievement,
-    County,
-    Enquiry,
-    Expert,
-    IndustryCategory,
-    Need,
-    NeedMatch,
-    NeedsLibraryPage,
-    NeedStatus,
-)
-from kexie_pages.needs.matching import need_keywords, need_match_suggestions
-from kexie_pages.needs.selectors import (
-    NeedFilters,
-    needs_public_facets,
-    needs_statistics,
-)
-from kexie_pages.needs.services import (
-    NeedsError,
-    enquiry_accept,
-    need_confirm_match,
-    need_set_status,
-    needs_bulk_create,
-    needs_export,
-)
+from kexie_pages.models import Enquiry, Expert, Need, NeedStatus
+from kexie_pages.needs.services import need_confirm_match, need_set_status
+
+from .helpers import SECRET_NAME, SECRET_PHONE
 
 pytestmark = pytest.mark.django_db
 
+
 #: Any mainland mobile number, as the private contact and enquiry phones are.
 PHONE = re.compile(r"1[3-9]\d{9}")
-SECRET_PHONE = "13912345678"
-SECRET_NAME = "保密支书甲"
-
-
-@pytest.fixture(autouse=True)
-def chinese():
-    """Services called outside a request speak the site's language too."""
-    with translation.override("zh-hans"):
-        yield
-
-
-def county(name: str) -> County:
-    return County.objects.get(name=name)
-
-
-def category(name: str) -> IndustryCategory:
-    return IndustryCategory.objects.get(name=name)
-
-
-def make_need(**fields) -> Need:
-    """One published need in 扶沟县 / 种植 unless told otherwise."""
-    values = {
-        "title": "小麦赤霉病连年发生",
-        "county": county("扶沟县"),
-        "township": "练寺镇",
-        "village": "前王庄村",
-        "category": category("种植"),
-        "description": "小麦扬花期遇雨，赤霉病发病率超过三成，需要防治技术。",
-        "households": 12,
-        "contact_name": SECRET_NAME,
-        "contact_phone": SECRET_PHONE,
-    }
-    values.update(fields)
-    return needs_bulk_create(needs=[Need(**values)], publish=True)[0]
-
-
-@pytest.fixture
-def library(home) -> NeedsLibraryPage:
-    return home.add_child(
-        instance=NeedsLibraryPage(title="科技需求库", slug="needs", per_page=20)
-    )
-
-
-@pytest.fixture
-def needs(library) -> dict[str, Need]:
-    return {
-        "wheat": make_need(),
-        "cattle": make_need(
-            title="肉牛育肥效率低",
-            county=county("西华县"),
-            category=category("养殖"),
-            description="肉牛育肥周期长，需要秸秆青贮饲喂技术。",
-        ),
-        "greenhouse": make_need(
-            title="日光温室蔬菜连作障碍",
-            county=county("扶沟县"),
-            category=category("设施休闲农业"),
-            description="黄瓜连作多年，根结线虫严重。",
-        ),
-        "draft": needs_bulk_create(
-            needs=[
-                Need(
-                    title="草稿需求小麦",
-                    county=county("扶沟县"),
-                    township="练寺镇",
-                    village="后李楼村",
-                    category=category("种植"),
-                    description="尚未审核的小麦需求。",
-                    contact_phone="13700001111",
-                )
-            ]
-        )[0],
-    }
-
-
-@pytest.fixture
-def staff(db):
-    return get_user_model().objects.create_superuser(
-        "staff", "staff@example.cn", "pw-staff"
-    )
 
 
 def titles(response) -> list[str]:
     return re.findall(
         r'<h2><a href="[^"]+">([^<]+)</a></h2>', response.content.decode()
     )
-
-
-# Models ----------------------------------------------------------------
-
-
-def test_need_is_a_draftable_revisioned_model(needs):
-    need = needs["wheat"]
-    assert need.live and not needs["draft"].live
-    assert need.place == "扶沟县练寺镇前王庄村"
-    assert need.masked_contact_phone == "139****5678"
-    assert need.get_url() == f"/needs/{need.pk}/"
-    # A revision saved before a status change does not wind the status back.
-    revision = need.save_revision()
-    need_set_status(need=need, status=NeedStatus.IN_TALKS)
-    need.refresh_from_db()
-    revision.publish()
-    need.refresh_from_db()
-    assert need.status == NeedStatus.IN_TALKS
-    assert [c.status for c in need.status_changes.all()] == ["open", "in_talks"]
-
-
-def test_bulk_create_makes_drafts_with_history(library):
-    created = needs_bulk_create(
-        needs=[
-            Need(
-                title=f"需求{i}",
-                county=county("郸城县"),
-                township="城关镇",
-                village="东王庄村",
-                category=category("养殖"),
-                description="养殖技术",
-            )
-            for i in range(30)
-        ]
-    )
-    assert len(created) == 30
-    assert Need.objects.filter(live=False, has_unpublished_changes=True).count() == 30
-    assert all(n.status_changes.count() == 1 for n in created[:3])
-
-
-def test_unknown_status_is_refused_in_chinese(needs):
-    with pytest.raises(NeedsError, match="未知状态"):
-        need_set_status(need=needs["wheat"], status="nonsense")
-
-
-# Public library: filters, facets, bad input ---------------------------------
 
 
 def test_library_lists_live_needs_only(client, needs):
@@ -232,21 +83,6 @@ def test_filtered_url_is_bookmarkable_and_keeps_the_form(client, needs):
     assert "export/csv/?county=411621&amp;category=zhongzhi&amp;q=" in page
 
 
-def test_facet_counts_apply_the_other_filters(needs):
-    facets = needs_public_facets(filters=NeedFilters(county="411621"))
-    by_county = {f.label: f.count for f in facets.counties}
-    by_category = {f.label: f.count for f in facets.categories}
-    assert (
-        by_county["扶沟县"] == 2 and by_county["西华县"] == 1
-    )  # county ignores itself
-    assert by_category == {
-        **dict.fromkeys(by_category, 0),
-        "种植": 1,
-        "设施休闲农业": 1,
-    }
-    assert {f.value: f.count for f in facets.statuses}["open"] == 2
-
-
 @pytest.mark.parametrize(
     "params",
     [
@@ -275,7 +111,7 @@ def test_empty_states(client, library, needs):
     assert "尚未发布需求" in client.get("/needs/").content.decode()
 
 
-def test_pagination_keeps_filters(client, library):
+def test_pagination_keeps_filters(client, library, make_need):
     for i in range(25):
         make_need(title=f"种植需求{i:02d}")
     page1 = client.get("/needs/", {"county": "411621"}).content.decode()
@@ -285,7 +121,7 @@ def test_pagination_keeps_filters(client, library):
     assert len(titles(page2)) == 5
 
 
-def test_library_query_count_does_not_grow_with_rows(client, library):
+def test_library_query_count_does_not_grow_with_rows(client, library, make_need):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -325,9 +161,6 @@ def test_detail_page_shows_history_and_public_matches_only(client, needs):
     assert "张伟" in page and "李娜" not in page
     assert "已对接" in page and "与张伟对接" in page
     assert "涉及贫困户数" in page
-
-
-# Privacy on every public surface -------------------------------------------
 
 
 def assert_private(text: str) -> None:
@@ -381,10 +214,9 @@ def test_sitemap_lists_live_needs(client, needs):
     assert f"/needs/{needs['draft'].pk}/" not in sitemap
 
 
-# Downloads ------------------------------------------------------------------
-
-
-def test_csv_export_sorted_by_industry_then_county_and_filtered(client, library):
+def test_csv_export_sorted_by_industry_then_county_and_filtered(
+    client, library, county, category, make_need
+):
     make_need(title="西华养殖", county=county("西华县"), category=category("养殖"))
     make_need(title="扶沟养殖", county=county("扶沟县"), category=category("养殖"))
     make_need(title="西华种植", county=county("西华县"), category=category("种植"))
@@ -399,7 +231,9 @@ def test_csv_export_sorted_by_industry_then_county_and_filtered(client, library)
     assert [r[4] for r in rows[1:]] == ["西华种植", "西华养殖"]
 
 
-def test_xlsx_export_groups_by_industry_and_is_formula_safe(client, library):
+def test_xlsx_export_groups_by_industry_and_is_formula_safe(
+    client, library, category, make_need
+):
     make_need(title='=HYPERLINK("http://evil.example","点我")', village="+1村")
     make_need(title="肉牛", category=category("养殖"))
     response = client.get("/needs/export/xlsx/")
@@ -409,15 +243,6 @@ def test_xlsx_export_groups_by_industry_and_is_formula_safe(client, library):
     assert cells[4] == '\'=HYPERLINK("http://evil.example","点我")'
     assert cells[3] == "'+1村"
     assert workbook["种植"][2][4].data_type == "s"
-
-
-def test_unknown_export_format(client, library):
-    assert client.get("/needs/export/pdf/").status_code == 404
-    with pytest.raises(NeedsError, match="未知格式"):
-        needs_export(needs=Need.objects.all(), file_format="pdf")
-
-
-# Enquiries (对接洽谈) ---------------------------------------------------------
 
 
 ENQUIRY = {
@@ -480,244 +305,3 @@ def test_enquiry_honeypot_and_draft_needs(client, needs):
     assert response.status_code == 400
     assert client.post(f"/needs/{needs['draft'].pk}/", ENQUIRY).status_code == 404
     assert not Enquiry.objects.exists()
-
-
-def test_accept_never_moves_a_need_back(needs):
-    need = needs["wheat"]
-    need_set_status(need=need, status=NeedStatus.SOLVED)
-    enquiry = Enquiry.objects.create(
-        need=need, organisation="某公司", name="甲", phone="13800000000", message="m"
-    )
-    enquiry_accept(enquiry=enquiry)
-    need.refresh_from_db()
-    assert need.status == NeedStatus.SOLVED
-
-
-# Matching (找准切合点) -------------------------------------------------------
-
-
-@pytest.fixture
-def directory(db):
-    fugou, xihua = county("扶沟县"), county("西华县")
-    zhongzhi, yangzhi = category("种植"), category("养殖")
-
-    def expert(name, speciality, categories, counties, public=True):
-        e = Expert.objects.create(
-            name=name,
-            employer="周口市农业科学院",
-            speciality=speciality,
-            is_public=public,
-        )
-        e.categories.set(categories)
-        e.counties.set(counties)
-        return e
-
-    return {
-        "best": expert("甲专家", "小麦赤霉病防治", [zhongzhi], [fugou]),
-        "industry_county": expert("乙专家", "玉米高产栽培", [zhongzhi], [fugou]),
-        "industry_citywide": expert("丙专家", "棉花栽培", [zhongzhi], []),
-        "industry_elsewhere": expert("丁专家", "大豆栽培", [zhongzhi], [xihua]),
-        "keywords_only": expert("戊专家", "赤霉病与小麦病害", [yangzhi], [xihua]),
-        "county_only": expert("己专家", "肉牛养殖", [yangzhi], [fugou]),
-        "unrelated": expert("庚专家", "水产养殖", [yangzhi], [xihua]),
-    }
-
-
-def test_keywords_of_a_need(needs):
-    words = need_keywords(need=needs["wheat"])
-    assert "赤霉病" in words and "小麦" in words
-    assert "技术" not in words
-
-
-def test_suggestions_ranked_with_reasons(needs, directory):
-    experts, _achievements = need_match_suggestions(need=needs["wheat"])
-    names = [s.label for s in experts]
-    assert names[0] == "甲专家"
-    assert names.index("乙专家") < names.index("丙专家") < names.index("丁专家")
-    assert "戊专家" in names
-    assert "己专家" not in names and "庚专家" not in names
-    best = experts[0]
-    assert best.reasons[0] == "同一产业：种植"
-    assert best.reasons[1] == "服务扶沟县"
-    assert best.reasons[2].startswith("共同关键词：") and "赤霉病" in best.reasons[2]
-    citywide = next(s for s in experts if s.label == "丙专家")
-    assert "服务全市" in citywide.reasons
-
-
-def test_achievement_suggestions(needs):
-    a = Achievement.objects.create(
-        title="小麦赤霉病绿色防控技术规程",
-        organisation="周口市植保植检站",
-        is_public=True,
-    )
-    a.categories.set([category("种植")])
-    Achievement.objects.create(title="肉牛青贮", organisation="周口市畜牧站")
-    _experts, achievements = need_match_suggestions(need=needs["wheat"])
-    assert [s.label for s in achievements] == ["小麦赤霉病绿色防控技术规程"]
-
-
-def test_confirm_match_in_one_click(client, needs, directory, staff):
-    need = needs["wheat"]
-    client.force_login(staff)
-    url = f"/admin/snippets/kexie_pages/need/matching/{need.pk}/"
-    page = client.get(url).content.decode()
-    assert "甲专家" in page and "同一产业：种植" in page and "确认对接" in page
-    response = client.post(
-        url,
-        {
-            "action": "match-expert",
-            "target": directory["best"].pk,
-            "reason": "同一产业：种植",
-        },
-    )
-    assert response.status_code == 302
-    match = NeedMatch.objects.get()
-    assert match.expert == directory["best"] and match.matched_by == staff
-    need.refresh_from_db()
-    assert need.status == NeedStatus.MATCHED
-    # Matched entries are no longer suggested; a second click changes nothing.
-    experts, _ = need_match_suggestions(need=need)
-    assert "甲专家" not in [s.label for s in experts]
-    client.post(url, {"action": "match-expert", "target": directory["best"].pk})
-    assert NeedMatch.objects.count() == 1
-    client.post(url, {"action": "unmatch", "target": match.pk})
-    assert not NeedMatch.objects.exists()
-
-
-def test_matching_screen_needs_permission(client, needs, db):
-    user = get_user_model().objects.create_user("clerk", password="pw")
-    client.force_login(user)
-    response = client.get(
-        f"/admin/snippets/kexie_pages/need/matching/{needs['wheat'].pk}/"
-    )
-    assert response.status_code in (302, 403)
-
-
-def test_matching_screen_unknown_action_is_a_message(client, needs, staff):
-    client.force_login(staff)
-    url = f"/admin/snippets/kexie_pages/need/matching/{needs['wheat'].pk}/"
-    response = client.post(url, {"action": "status", "status": "nope"}, follow=True)
-    assert "未知状态" in response.content.decode()
-
-
-# Statistics and dashboard ------------------------------------------------------
-
-
-def test_statistics(needs):
-    need_set_status(need=needs["cattle"], status=NeedStatus.SOLVED)
-    stats = needs_statistics()
-    rows = {row["county"].name: row for row in stats["counties"]}
-    assert rows["扶沟县"]["by_status"] == {
-        "open": 3,
-        "in_talks": 0,
-        "matched": 0,
-        "solved": 0,
-    }
-    assert rows["西华县"]["by_status"]["solved"] == 1
-    assert rows["郸城县"]["total"] == 0
-    assert len(stats["counties"]) == County.objects.count()
-    industries = {row["category"].name: row for row in stats["industries"]}
-    assert industries["种植"]["total"] == 2 and industries["种植"]["households"] == 12
-    assert industries["养殖"]["solved"] == 1
-    assert stats["total"] == 4
-    assert needs_statistics(live_only=True)["total"] == 3
-
-
-def test_dashboard_panel(client, needs, staff):
-    client.force_login(staff)
-    page = client.get("/admin/").content.decode()
-    assert "科技需求库" in page and "待对接" in page and "扶沟县" in page
-
-
-def test_admin_need_list_and_edit(client, needs, staff):
-    client.force_login(staff)
-    listing = client.get("/admin/snippets/kexie_pages/need/", {"status": "open"})
-    assert "小麦赤霉病连年发生" in listing.content.decode()
-    edit = client.get(f"/admin/snippets/kexie_pages/need/edit/{needs['wheat'].pk}/")
-    assert edit.status_code == 200
-    assert SECRET_PHONE in edit.content.decode()
-
-
-# API ------------------------------------------------------------------------
-
-
-def test_api_lists_public_fields_filtered(client, needs):
-    data = client.get("/api/v3/kexie/needs/", {"county": "411621"}).json()
-    assert data["count"] == 2
-    item = data["items"][0]
-    assert set(item) == {
-        "id",
-        "title",
-        "county",
-        "township",
-        "village",
-        "category",
-        "description",
-        "households",
-        "season",
-        "urgency",
-        "status",
-        "status_label",
-        "reported_on",
-        "url",
-    }
-    assert (
-        client.get("/api/v3/kexie/needs/", {"category": "yangzhi"}).json()["count"] == 1
-    )
-    assert client.get("/api/v3/kexie/needs/", {"status": "solved"}).json()["count"] == 0
-    assert client.get("/api/v3/kexie/needs/", {"q": "小麦"}).json()["count"] == 1
-    assert client.get("/api/v3/kexie/needs/", {"county": "bogus"}).json()["count"] == 0
-
-
-def test_api_detail(client, needs):
-    need = needs["wheat"]
-    data = client.get(f"/api/v3/kexie/needs/{need.pk}/").json()
-    assert data["title"] == "小麦赤霉病连年发生"
-    assert data["url"].endswith(f"/needs/{need.pk}/")
-    assert data["history"][0]["status"] == "open"
-    assert client.get(f"/api/v3/kexie/needs/{needs['draft'].pk}/").status_code == 404
-    assert "/api/v3/kexie/needs/" in client.get("/api/v3/openapi.json").content.decode()
-
-
-def test_library_page_is_a_normal_page(needs):
-    assert Page.objects.type(NeedsLibraryPage).live().count() == 1
-
-
-def test_admin_add_edit_preview_and_enquiry_views(client, needs, staff):
-    client.force_login(staff)
-    need = needs["wheat"]
-    assert client.get("/admin/snippets/kexie_pages/need/add/").status_code == 200
-    enquiry = Enquiry.objects.create(
-        need=need, organisation="某学会", name="甲", phone="13800000000", message="m"
-    )
-    edit = client.get(f"/admin/snippets/kexie_pages/enquiry/edit/{enquiry.pk}/")
-    assert edit.status_code == 200 and "小麦赤霉病连年发生" in edit.content.decode()
-    preview = client.get(f"/admin/snippets/kexie_pages/need/preview/{need.pk}/")
-    assert preview.status_code in (200, 405)
-
-
-def test_admin_publishes_a_draft(client, needs, staff):
-    client.force_login(staff)
-    draft = needs["draft"]
-    response = client.post(
-        f"/admin/snippets/kexie_pages/need/edit/{draft.pk}/",
-        {
-            "title": "草稿需求小麦（已审核）",
-            "county": draft.county_id,
-            "township": draft.township,
-            "village": draft.village,
-            "category": draft.category_id,
-            "description": draft.description,
-            "households": 5,
-            "season": "",
-            "urgency": "normal",
-            "reported_on": "2016-10-01",
-            "contact_name": "",
-            "contact_phone": "13700001111",
-            "action-publish": "publish",
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    draft.refresh_from_db()
-    assert draft.live and draft.title == "草稿需求小麦（已审核）"
-    assert client.get(f"/needs/{draft.pk}/").status_code == 200
