@@ -6,8 +6,6 @@ import pytest
 
 from kexie_pages.models import CoursePage, CourseRegistration
 
-from .test_views import add_course, county, hall  # noqa: F401 - fixture
-
 pytestmark = pytest.mark.e2e
 
 
@@ -15,10 +13,12 @@ pytestmark = pytest.mark.e2e
 @pytest.mark.parametrize("width", [360, 1280])
 def test_lecture_hall_filter_open_and_register(
     live_server,
-    hall,  # noqa: F811 - the imported fixture
+    hall,
     browser,
     width,
     tmp_path,
+    add_course,
+    county,
 ):
     add_course(hall, "fugou", days=3, title="扶沟县大蒜栽培培训班")
     add_course(
