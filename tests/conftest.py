@@ -1,9 +1,11 @@
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fpdf import FPDF
 from wagtail.models import Page, Site
 
 from kexie_pages.models import HomePage, NewsIndexPage, NewsPage
@@ -88,6 +90,21 @@ def add_news(parent: NewsIndexPage, number: int, article: dict, **extra) -> News
             **extra,
         )
     )
+
+
+@pytest.fixture
+def make_pdf() -> Callable[..., bytes]:
+    """``make_pdf(pages=3)``: a real PDF (a core font: no CJK font needed)."""
+
+    def make(pages: int = 3) -> bytes:
+        pdf = FPDF()
+        pdf.set_font("helvetica", size=12)
+        for number in range(pages):
+            pdf.add_page()
+            pdf.multi_cell(0, 8, f"Page {number + 1}. " + "Wheat scab control. " * 40)
+        return bytes(pdf.output())
+
+    return make
 
 
 @pytest.fixture

@@ -7,14 +7,12 @@ import pytest
 from kexie_pages.booklets.downloads import download_counter
 from kexie_pages.models import BookletDownloadCount, IndustryCategory
 
-from .test_downloads import add_booklet, make_pdf
-
 pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_index_to_booklet_to_download_at_360px(
-    live_server, home, browser, settings, tmp_path
+    live_server, home, browser, settings, tmp_path, add_booklet, make_pdf
 ):
     from kexie_pages.models import BookletIndexPage
 
