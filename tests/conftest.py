@@ -74,9 +74,15 @@ def news_index(home) -> NewsIndexPage:
 
 
 @pytest.fixture
-def news_corpus() -> list[dict]:
+def fixtures_dir() -> Path:
+    """The repository's ``fixtures/`` folder: the demo's data and sample imports."""
+    return FIXTURES
+
+
+@pytest.fixture
+def news_corpus(fixtures_dir) -> list[dict]:
     """Realistic news articles about the programme (the demo's own text)."""
-    return json.loads((FIXTURES / "news.json").read_text(encoding="utf-8"))
+    return json.loads((fixtures_dir / "news.json").read_text(encoding="utf-8"))
 
 
 def add_news(parent: NewsIndexPage, number: int, article: dict, **extra) -> NewsPage:

@@ -1,8 +1,8 @@
-"""Phone numbers as clerks type them."""
+"""Phone numbers as clerks type them, and as the public sees them (masked)."""
 
 import pytest
 
-from kexie_pages.base.validators import is_mobile, is_phone, phone_normalise
+from kexie_pages.base.validators import is_mobile, is_phone, mask_phone, phone_normalise
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,9 @@ def test_numbers_are_stored_normalised(typed, stored):
 )
 def test_what_is_not_a_mobile(typed):
     assert not is_mobile(phone_normalise(typed))
+
+
+def test_mask_phone():
+    assert mask_phone("13812341234") == "138****1234"
+    assert mask_phone("0394-8212345") == "039****2345"
+    assert mask_phone("") == ""

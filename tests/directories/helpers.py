@@ -1,4 +1,9 @@
-"""Small builders the think-tank directory tests share (not a test module)."""
+"""Small builders the think-tank directory tests share (not a test module).
+
+Plain functions of plain values rather than fixtures: besides the tests and
+conftest.py's fixtures, module-level helpers call them (``confirm`` in
+test_jobs.py, ``load`` in test_admin.py).
+"""
 
 import csv
 import io

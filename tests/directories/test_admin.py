@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
@@ -16,25 +15,6 @@ from .helpers import csv_bytes, sample, table
 pytestmark = pytest.mark.django_db
 
 EXPERTS = "/admin/kexie_pages/expert/"
-
-
-@pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("boss", "b@example.cn", "pw")
-    client.force_login(user)
-    return client
-
-
-def staff_client(client, django_user_model, *codenames):
-    """A logged-in editor holding only the given expert permissions."""
-    user = django_user_model.objects.create_user("clerk", "c@example.cn", "pw")
-    group = Group.objects.create(name="clerks")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    for codename in codenames:
-        group.permissions.add(Permission.objects.get(codename=codename))
-    user.groups.add(group)
-    client.force_login(user)
-    return client
 
 
 def upload(client, content: bytes, name: str = "专家.csv"):
@@ -170,7 +150,7 @@ def test_oversized_upload_is_refused_before_reading(admin_client, settings):
     assert "最多只能导入 0 MB" in response.content.decode()
 
 
-def test_permissions(client, django_user_model):
+def test_permissions(client, django_user_model, staff_client):
     viewer = staff_client(client, django_user_model, "view_expert")
     assert viewer.get(EXPERTS).status_code == 200
     assert viewer.get(EXPERTS, {"export": "csv"}).status_code == 200
@@ -187,7 +167,7 @@ def test_permissions(client, django_user_model):
     )
 
 
-def test_importer_needs_add_and_change(client, django_user_model):
+def test_importer_needs_add_and_change(client, django_user_model, staff_client):
     editor = staff_client(
         client, django_user_model, "view_expert", "add_expert", "change_expert"
     )

@@ -4,17 +4,15 @@ import pytest
 
 from kexie_pages.models import Expert
 
-from ..conftest import FIXTURES
-
 pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_upload_gb18030_csv_fix_the_error_row_and_confirm(
-    live_server, browser, django_user_model, tmp_path
+    live_server, browser, django_user_model, tmp_path, fixtures_dir
 ):
     django_user_model.objects.create_superuser("boss", "b@example.cn", "pw")
-    bad_file = FIXTURES / "imports" / "experts-one-error-gb18030.csv"
+    bad_file = fixtures_dir / "imports" / "experts-one-error-gb18030.csv"
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", "boss")

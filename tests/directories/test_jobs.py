@@ -1,7 +1,6 @@
 """Confirmed directory imports run as django-tasks tasks, with a progress page."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kexie_pages.base.storage import private_storage
@@ -18,24 +17,6 @@ pytestmark = pytest.mark.django_db
 EXPERTS = "/admin/kexie_pages/expert/"
 REFRESH = '<meta http-equiv="refresh" content="2">'
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-@pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("boss", "b@example.cn", "pw")
-    client.force_login(user)
-    return client
-
-
-def staff_client(client, django_user_model, *codenames):
-    user = django_user_model.objects.create_user("clerk", "c@example.cn", "pw")
-    group = Group.objects.create(name="clerks")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    for codename in codenames:
-        group.permissions.add(Permission.objects.get(codename=codename))
-    user.groups.add(group)
-    client.force_login(user)
-    return client
 
 
 def confirm(client, rows) -> tuple[str, object]:
@@ -196,7 +177,7 @@ def test_a_vanished_upload_fails_with_a_reason(admin_client, settings):
     assert "上传的文件已不存在，请重新上传。" in page
 
 
-def test_permissions(client, django_user_model, admin_client):
+def test_permissions(client, django_user_model, admin_client, staff_client):
     confirm(admin_client, sample("experts", 1))
     job = DirectoryImportJob.objects.get()
     client.logout()
