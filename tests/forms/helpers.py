@@ -1,4 +1,11 @@
-"""Helpers the kexie_forms tests share: a form page and valid answers."""
+"""Helpers the kexie_forms tests share: a form page, valid answers, files.
+
+Plain functions and constants rather than fixtures: the file contents are
+parametrize arguments, and make_form_page and valid_data are also called
+where no fixture reaches (the Hypothesis TestCase's setUpTestData and
+test_api.py's module-level ``answers``). conftest.py builds its fixtures on
+them.
+"""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -14,6 +21,9 @@ PNG = (
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+#: The two counties of the scoping tests: 扶沟县 and 西华县.
+FUGOU, XIHUA = "411621", "411622"
 
 
 def make_form_page(home, slug: str = "needs", **extra) -> FormPage:

@@ -1,91 +1,23 @@
-"""Review admin: filters, export, review, and the county-scoping matrix."""
+"""Review admin: filters, export, review, the county-scoping matrix, and
+promotion to the needs library."""
 
 import csv
 import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
-from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from wagtail import hooks
 
-from kexie_forms.models import FormSubmission, SubmissionStatus, UserCounty
+from kexie_forms.models import FormSubmission, SubmissionStatus
+from kexie_forms.services import PROMOTE_HOOK
 from kexie_pages.models import County
 
-from .helpers import PDF, make_form_page, upload, valid_data
+from .helpers import FUGOU, XIHUA, valid_data
 
 pytestmark = pytest.mark.django_db
-
-FUGOU, XIHUA = "411621", "411622"
-
-
-@pytest.fixture(autouse=True)
-def _clear_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def page(home):
-    return make_form_page(home)
-
-
-@pytest.fixture
-def submissions(page):
-    """One submission from 扶沟县 (A) and one from 西华县 (B), each with a PDF."""
-    client = Client()
-    made = {}
-    for code, village in ((FUGOU, "前进村"), (XIHUA, '=HYPERLINK("http://x")')):
-        client.post(
-            page.url,
-            valid_data(
-                page,
-                county=code,
-                village=village[:20],
-                attachment=upload(f"{code}.pdf", PDF),
-            ),
-        )
-        made[code] = FormSubmission.objects.get(county__code=code)
-    return made
-
-
-def reviewer(username: str, county_code: str | None) -> Client:
-    """A logged-in reviewer with the review permissions, bound to a county or not."""
-    group, _created = Group.objects.get_or_create(name="reviewers")
-    group.permissions.set(
-        Permission.objects.filter(
-            Q(content_type__app_label="wagtailadmin", codename="access_admin")
-            | Q(
-                content_type__app_label="kexie_forms",
-                codename__in=[
-                    "view_formsubmission",
-                    "change_formsubmission",
-                    "delete_formsubmission",
-                ],
-            )
-        )
-    )
-    user = get_user_model().objects.create_user(username, password="x")
-    user.groups.add(group)
-    if county_code:
-        UserCounty.objects.create(
-            user=user, county=County.objects.get(code=county_code)
-        )
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def county_a():
-    return reviewer("fugou", FUGOU)
-
-
-@pytest.fixture
-def city():
-    return reviewer("city", None)
 
 
 def url(name: str, *args) -> str:
@@ -252,3 +184,41 @@ def test_dashboard_counts_refused_submissions(city, page):
     html = city.get(reverse("wagtailadmin_home")).content.decode()
     assert "近 30 天被拒绝的提交" in html
     assert "填写了蜜罐字段" in html
+
+
+def test_promote_view_is_scoped_and_explains_a_missing_library(
+    survey, monkeypatch, reviewer, submission, fake_need_library
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    from kexie_pages.models import County
+
+    fugou = County.objects.get(code="411621")
+    own = submission(survey, n=1)
+    own.county = fugou
+    own.save()
+    other = submission(survey, n=2)  # no county: city business
+    client: Client = reviewer("fugou", "411621")
+    assert (
+        client.get(reverse("kexie_forms_promote", args=[other.pk])).status_code == 404
+    )
+    assert (
+        client.post(reverse("kexie_forms_promote", args=[other.pk])).status_code == 404
+    )
+    page = client.get(reverse("kexie_forms_promote", args=[own.pk]))
+    assert "转为需求草稿" in page.content.decode()
+    with monkeypatch.context() as patched:
+        patched.setattr(hooks, "get_hooks", lambda name: [])
+        response = client.post(
+            reverse("kexie_forms_promote", args=[own.pk]), follow=True
+        )
+    assert "需求库尚未安装" in response.content.decode()
+    received = []
+    with hooks.register_temporarily(PROMOTE_HOOK, fake_need_library(received)):
+        response = client.post(
+            reverse("kexie_forms_promote", args=[own.pk]), follow=True
+        )
+    assert "已根据此提交创建需求草稿" in response.content.decode()
+    edit = client.get(reverse("kexie_submissions:edit", args=[own.pk])).content.decode()
+    assert "转入需求库" in edit

@@ -20,16 +20,6 @@ pytestmark = pytest.mark.django_db
 BASE = "/api/v3/kexie/forms/"
 
 
-@pytest.fixture(autouse=True)
-def _clear_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def page(home):
-    return make_form_page(home)
-
-
 def answers(page, **overrides) -> dict:
     data = valid_data(page, **overrides)
     data.pop("form_token")

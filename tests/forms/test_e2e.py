@@ -11,15 +11,13 @@ from kexie_forms.models import FormSubmission
 from kexie_forms.services import PROMOTE_HOOK
 
 from .helpers import PDF, make_form_page
-from .test_admin import reviewer
-from .test_services import fake_need_library
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fill_form_on_a_phone_get_receipt_look_up_and_review(
-    live_server, home, browser, tmp_path
+    live_server, home, browser, tmp_path, reviewer, fake_need_library
 ):
     cache.clear()
     page_model = make_form_page(

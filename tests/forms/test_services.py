@@ -1,7 +1,8 @@
-"""Services: receipt allocation and promotion to the needs library (hook)."""
+"""Services: receipt allocation and promotion to the needs library (hook), with
+a stand-in library and with the real one: an accepted needs survey becomes a
+draft need."""
 
 import pytest
-from django.contrib.auth.models import Group
 from wagtail import hooks
 
 from kexie_forms.exceptions import PromotionUnavailable
@@ -12,6 +13,7 @@ from kexie_forms.services import (
     submission_promote,
     submissions_promote,
 )
+from kexie_pages.models import County, Need
 
 from .helpers import make_form_page
 
@@ -24,33 +26,9 @@ def test_receipt_numbers_restart_each_year_and_are_zero_padded():
     assert receipt_allocate(prefix="TJ", year=2027) == "TJ-2027-000001"
 
 
-@pytest.fixture
-def survey(home):
-    return make_form_page(
-        home, is_needs_survey=True, needs_mapping="title = village\ndetail = need\n"
-    )
-
-
-def submission(page, status=SubmissionStatus.ACCEPTED, n=1) -> FormSubmission:
-    return FormSubmission.objects.create(
-        page=page,
-        form_data={"village": f"前进村{n}", "need": "小麦赤霉病防治"},
-        receipt_number=f"XQ-2026-{n:06d}",
-        status=status,
-    )
-
-
-def fake_need_library(received: list):
-    """Stands in for the needs app: makes a 'draft need' (a Group here)."""
-
-    def promote(submission, data, user):
-        received.append(data)
-        return Group.objects.create(name=data["title"])
-
-    return promote
-
-
-def test_promote_maps_fields_creates_draft_and_links_back(survey, admin_user):
+def test_promote_maps_fields_creates_draft_and_links_back(
+    survey, admin_user, submission, fake_need_library
+):
     received = []
     accepted = submission(survey)
     with hooks.register_temporarily(PROMOTE_HOOK, fake_need_library(received)):
@@ -62,7 +40,7 @@ def test_promote_maps_fields_creates_draft_and_links_back(survey, admin_user):
     assert accepted.promoted_id == str(need.pk)
 
 
-def test_bulk_promote(survey, admin_user):
+def test_bulk_promote(survey, admin_user, submission, fake_need_library):
     received = []
     chosen = [submission(survey, n=n) for n in (1, 2, 3)]
     with hooks.register_temporarily(PROMOTE_HOOK, fake_need_library(received)):
@@ -71,7 +49,9 @@ def test_bulk_promote(survey, admin_user):
 
 
 @pytest.mark.parametrize("case", ["pending", "not_survey", "no_handler"])
-def test_promote_refuses(home, survey, admin_user, case, monkeypatch):
+def test_promote_refuses(
+    home, survey, admin_user, case, monkeypatch, submission, fake_need_library
+):
     if case == "pending":
         target = submission(survey, status=SubmissionStatus.PENDING)
     elif case == "not_survey":
@@ -88,39 +68,43 @@ def test_promote_refuses(home, survey, admin_user, case, monkeypatch):
                 submission_promote(submission=target, user=admin_user)
 
 
-def test_promote_view_is_scoped_and_explains_a_missing_library(survey, monkeypatch):
-    from django.test import Client
-    from django.urls import reverse
+# With the real needs library: kexie_pages registers the promotion hook.
+MAPPING = "county = county\nvillage = village\ndescription = need\ncategory = industry\ncontact_phone = mobile"
 
-    from kexie_pages.models import County
 
-    from .test_admin import reviewer
-
-    fugou = County.objects.get(code="411621")
-    own = submission(survey, n=1)
-    own.county = fugou
-    own.save()
-    other = submission(survey, n=2)  # no county: city business
-    client: Client = reviewer("fugou", "411621")
-    assert (
-        client.get(reverse("kexie_forms_promote", args=[other.pk])).status_code == 404
+def accepted(page, **data) -> FormSubmission:
+    return FormSubmission.objects.create(
+        page=page,
+        form_data={"village": "前进村", "need": "小麦赤霉病年年发生，减产三成", **data},
+        county=County.objects.get(code="411621"),
+        receipt_number="XQ-2026-000042",
+        status=SubmissionStatus.ACCEPTED,
     )
-    assert (
-        client.post(reverse("kexie_forms_promote", args=[other.pk])).status_code == 404
-    )
-    page = client.get(reverse("kexie_forms_promote", args=[own.pk]))
-    assert "转为需求草稿" in page.content.decode()
-    with monkeypatch.context() as patched:
-        patched.setattr(hooks, "get_hooks", lambda name: [])
-        response = client.post(
-            reverse("kexie_forms_promote", args=[own.pk]), follow=True
-        )
-    assert "需求库尚未安装" in response.content.decode()
-    received = []
-    with hooks.register_temporarily(PROMOTE_HOOK, fake_need_library(received)):
-        response = client.post(
-            reverse("kexie_forms_promote", args=[own.pk]), follow=True
-        )
-    assert "已根据此提交创建需求草稿" in response.content.decode()
-    edit = client.get(reverse("kexie_submissions:edit", args=[own.pk])).content.decode()
-    assert "转入需求库" in edit
+
+
+def test_promoting_creates_a_draft_need_linked_back(home, admin_user):
+    survey = make_form_page(home, is_needs_survey=True, needs_mapping=MAPPING)
+    submission = accepted(survey, industry="种植", mobile="13812345678")
+
+    need = submission_promote(submission=submission, user=admin_user)
+
+    assert isinstance(need, Need)
+    assert not need.live  # a draft: staff review it before it is published
+    assert need.county.name == "扶沟县"
+    assert need.category.name == "种植"
+    assert need.village == "前进村"
+    assert need.description == "小麦赤霉病年年发生，减产三成"
+    assert need.title.startswith("前进村：小麦赤霉病")
+    assert need.contact_phone == "13812345678"  # staff-only field
+    submission.refresh_from_db()
+    assert submission.promoted_id == str(need.pk)
+    assert submission_promote(submission=submission, user=admin_user) == need
+    assert Need.objects.count() == 1
+
+
+def test_a_submission_without_an_industry_is_refused_in_chinese(home, admin_user):
+    survey = make_form_page(home, is_needs_survey=True, needs_mapping=MAPPING)
+    with pytest.raises(PromotionUnavailable) as refused:
+        submission_promote(submission=accepted(survey), user=admin_user)
+    assert "产业" in str(refused.value)
+    assert Need.objects.count() == 0

@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -20,18 +19,6 @@ from kexie_forms.services import receipt_allocate
 from .helpers import EXE, HTML, PDF, PNG, SVG, make_form_page, upload, valid_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def page(home):
-    return make_form_page(home)
 
 
 def receipt_of(response) -> str:
