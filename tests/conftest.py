@@ -85,17 +85,23 @@ def news_corpus(fixtures_dir) -> list[dict]:
     return json.loads((fixtures_dir / "news.json").read_text(encoding="utf-8"))
 
 
-def add_news(parent: NewsIndexPage, number: int, article: dict, **extra) -> NewsPage:
-    """Add one news article under ``parent`` with plain-text fields only."""
-    return parent.add_child(
-        instance=NewsPage(
-            title=article["title"],
-            slug=f"article-{number}",
-            date=article["date"],
-            intro=article["intro"] + "".join(article["paragraphs"]),
-            **extra,
+@pytest.fixture
+def add_news() -> Callable[..., NewsPage]:
+    """``add_news(parent, number, article, **extra)``: one article of the corpus."""
+
+    def add(parent: NewsIndexPage, number: int, article: dict, **extra) -> NewsPage:
+        """Add one news article under ``parent`` with plain-text fields only."""
+        return parent.add_child(
+            instance=NewsPage(
+                title=article["title"],
+                slug=f"article-{number}",
+                date=article["date"],
+                intro=article["intro"] + "".join(article["paragraphs"]),
+                **extra,
+            )
         )
-    )
+
+    return add
 
 
 @pytest.fixture

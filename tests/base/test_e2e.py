@@ -2,15 +2,13 @@
 
 import pytest
 
-from ..conftest import add_news
-
 pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("width", [360, 1280])
 def test_home_page_renders_chinese_and_navigates(
-    live_server, home, news_index, news_corpus, browser, width, tmp_path
+    live_server, home, news_index, news_corpus, browser, width, tmp_path, add_news
 ):
     add_news(news_index, 1, news_corpus[0])
     page = browser.new_page(viewport={"width": width, "height": 800})

@@ -6,8 +6,6 @@ from django.db.models import Q
 from kexie_pages.models import NewsPage
 from kexie_pages.search import index_text, query_for_text
 
-from ..conftest import add_news
-
 # Real queries a clerk or farmer types: crops, animals, techniques, places.
 TWO_CHARACTER_QUERIES = [
     "小麦",
@@ -62,13 +60,6 @@ OTHER_QUERIES = [
     "科普示范基地",
     "TMR",
 ]
-
-
-@pytest.fixture
-def corpus(news_index, news_corpus):
-    for number, article in enumerate(news_corpus):
-        add_news(news_index, number, article)
-    return news_index
 
 
 def containing(text: str) -> set[int]:
