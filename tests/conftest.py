@@ -1,3 +1,7 @@
+"""Fixtures more than one section uses (the home page, the news corpus, a real
+PDF, the fixtures folder, the browser), and the browser tests' skip-or-fail
+rule when Chromium is missing."""
+
 import json
 import os
 import shutil
