@@ -1,9 +1,15 @@
+"""Fixtures more than one section uses (the home page, the news corpus, a real
+PDF, the fixtures folder, the browser), and the browser tests' skip-or-fail
+rule when Chromium is missing."""
+
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fpdf import FPDF
 from wagtail.models import Page, Site
 
 from kexie_pages.models import HomePage, NewsIndexPage, NewsPage
@@ -72,22 +78,49 @@ def news_index(home) -> NewsIndexPage:
 
 
 @pytest.fixture
-def news_corpus() -> list[dict]:
+def fixtures_dir() -> Path:
+    """The repository's ``fixtures/`` folder: the demo's data and sample imports."""
+    return FIXTURES
+
+
+@pytest.fixture
+def news_corpus(fixtures_dir) -> list[dict]:
     """Realistic news articles about the programme (the demo's own text)."""
-    return json.loads((FIXTURES / "news.json").read_text(encoding="utf-8"))
+    return json.loads((fixtures_dir / "news.json").read_text(encoding="utf-8"))
 
 
-def add_news(parent: NewsIndexPage, number: int, article: dict, **extra) -> NewsPage:
-    """Add one news article under ``parent`` with plain-text fields only."""
-    return parent.add_child(
-        instance=NewsPage(
-            title=article["title"],
-            slug=f"article-{number}",
-            date=article["date"],
-            intro=article["intro"] + "".join(article["paragraphs"]),
-            **extra,
+@pytest.fixture
+def add_news() -> Callable[..., NewsPage]:
+    """``add_news(parent, number, article, **extra)``: one article of the corpus."""
+
+    def add(parent: NewsIndexPage, number: int, article: dict, **extra) -> NewsPage:
+        """Add one news article under ``parent`` with plain-text fields only."""
+        return parent.add_child(
+            instance=NewsPage(
+                title=article["title"],
+                slug=f"article-{number}",
+                date=article["date"],
+                intro=article["intro"] + "".join(article["paragraphs"]),
+                **extra,
+            )
         )
-    )
+
+    return add
+
+
+@pytest.fixture
+def make_pdf() -> Callable[..., bytes]:
+    """``make_pdf(pages=3)``: a real PDF (a core font: no CJK font needed)."""
+
+    def make(pages: int = 3) -> bytes:
+        pdf = FPDF()
+        pdf.set_font("helvetica", size=12)
+        for number in range(pages):
+            pdf.add_page()
+            pdf.multi_cell(0, 8, f"Page {number + 1}. " + "Wheat scab control. " * 40)
+        return bytes(pdf.output())
+
+    return make
 
 
 @pytest.fixture

@@ -1,0 +1,34 @@
+"""Browser test: the home page on a cheap phone and on a desktop."""
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("width", [360, 1280])
+def test_home_page_renders_chinese_and_navigates(
+    live_server, home, news_index, news_corpus, browser, width, tmp_path, add_news
+):
+    add_news(news_index, 1, news_corpus[0])
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(live_server.url + "/")
+    assert page.locator("h1").inner_text() == "科技助力精准扶贫"
+    # The CJK font is really there: the heading's glyphs are not tofu boxes.
+    assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"', '科技')")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"page is {overflow}px wider than a {width}px screen"
+    page.screenshot(path=str(tmp_path / f"home-{width}.png"), full_page=True)
+
+    page.get_by_role("navigation", name="主导航").get_by_role(
+        "link", name="工作动态"
+    ).click()
+    page.wait_for_url("**/news/")
+    assert page.locator("h1").inner_text() == "工作动态"
+    page.get_by_role("link", name=news_corpus[0]["title"]).click()
+    assert page.locator("h1").inner_text() == news_corpus[0]["title"]
+
+    page.get_by_label("搜索本站").fill("赤霉病")
+    page.get_by_label("搜索本站").press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    assert news_corpus[0]["title"] in page.content()

@@ -1,0 +1,286 @@
+"""The public lecture hall: course pages, the listing and its filters, the
+month calendar, sign-ups (limits, bad input, concurrency) and privacy."""
+
+import datetime
+import sqlite3
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.db.models import Count
+from django.test import Client
+from django.utils import timezone
+
+from kexie_pages.models import CourseRegistration, CourseSession
+
+from .helpers import PHONE, SHANGHAI
+
+
+@pytest.mark.django_db
+def test_cancelled_course_shows_a_clear_notice(hall, client, add_course):
+    course = add_course(
+        hall, "c1", cancelled=True, cancellation_notice="因天气原因取消"
+    )
+    content = client.get(course.url).content.decode()
+    assert "本课程已取消。" in content
+    assert "因天气原因取消" in content
+
+
+@pytest.mark.django_db
+def test_held_course_shows_its_report(hall, client, add_course):
+    course = add_course(
+        hall,
+        "c1",
+        days=-10,
+        attendance_total=86,
+        attendance_poor=52,
+        report="现场示范了喷药技术。",
+    )
+    content = client.get(course.url).content.decode()
+    assert "已举办" in content
+    assert "共 86 人参训，其中贫困户 52 人。" in content
+    assert "现场示范了喷药技术。" in content
+
+
+@pytest.mark.django_db
+def test_listing_shows_upcoming_first_and_past_with_reports(hall, client, add_course):
+    add_course(hall, "later", days=20, title="二十天后的课")
+    add_course(hall, "sooner", days=2, title="两天后的课")
+    add_course(
+        hall,
+        "past",
+        days=-30,
+        title="上个月的课",
+        attendance_total=40,
+        attendance_poor=20,
+    )
+    content = client.get(hall.url).content.decode()
+    assert content.index("两天后的课") < content.index("二十天后的课")
+    assert "上个月的课" not in content
+    past = client.get(hall.url + "?when=past").content.decode()
+    assert "上个月的课" in past and "两天后的课" not in past
+    assert "参训 40 人，贫困户 20 人" in past
+
+
+@pytest.mark.django_db
+def test_listing_filters_by_county_industry_and_month(
+    hall, client, county, category, add_course
+):
+    add_course(hall, "fugou", days=5, title="扶沟的课")
+    add_course(hall, "xihua", days=5, title="西华的课", county=county("411622"))
+    add_course(hall, "cattle", days=5, title="养牛的课", category=category("yangzhi"))
+    later = add_course(hall, "later", days=70, title="两个月后的课")
+    content = client.get(hall.url + "?county=411622").content.decode()
+    assert "西华的课" in content and "扶沟的课" not in content
+    content = client.get(hall.url + "?industry=yangzhi").content.decode()
+    assert "养牛的课" in content and "扶沟的课" not in content
+    month = timezone.localtime(later.start).strftime("%Y-%m")
+    content = client.get(hall.url + f"?month={month}").content.decode()
+    assert "两个月后的课" in content and "扶沟的课" not in content
+    # The chosen filters stay selected (bookmarkable) and feed the tabs.
+    content = client.get(hall.url + "?county=411622&industry=zhongzhi").content.decode()
+    assert 'value="411622" selected' in content
+    assert "?when=past&amp;county=411622&amp;industry=zhongzhi" in content
+
+
+@pytest.mark.django_db
+def test_month_filter_finds_later_sessions_of_a_series(hall, client, at, add_course):
+    course = add_course(hall, "series", days=3, title="系列课")
+    course.sessions = [CourseSession(start=at(80), end=at(80, 11))]
+    course.save()
+    month = timezone.localtime(at(80)).strftime("%Y-%m")
+    assert "系列课" in client.get(hall.url + f"?month={month}").content.decode()
+
+
+@pytest.mark.django_db
+def test_listing_empty_states_bad_filters_and_pagination(hall, client, add_course):
+    assert "目前没有安排课程" in client.get(hall.url).content.decode()
+    add_course(hall, "c1")
+    content = client.get(hall.url + "?county=411622").content.decode()
+    assert "没有符合筛选条件的课程。" in content
+    content = client.get(hall.url + "?month=2026-13").content.decode()
+    assert "请按“年-月”填写月份" in content
+    assert client.get(hall.url + "?county=999999").status_code == 200
+    for number in range(13):
+        add_course(hall, f"p{number}", days=number + 11)
+    content = client.get(hall.url).content.decode()
+    assert "第 1 页，共 2 页" in content or "page=2" in content
+    assert client.get(hall.url + "?page=99").status_code == 200
+
+
+@pytest.mark.django_db
+def test_calendar_month_view_shows_each_session_on_its_day(hall, client, add_course):
+    start = datetime.datetime(2030, 3, 5, 9, tzinfo=SHANGHAI)
+    course = add_course(hall, "series", start=start, title="春季大蒜系列课")
+    course.sessions = [
+        CourseSession(
+            start=start + datetime.timedelta(weeks=1),
+            end=start + datetime.timedelta(weeks=1, hours=2),
+        ),
+        CourseSession(
+            start=start + datetime.timedelta(weeks=2),
+            end=start + datetime.timedelta(weeks=2, hours=2),
+            cancelled=True,
+        ),
+    ]
+    course.save()
+    response = client.get(hall.url + "calendar/2030/3/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "2030年3月" in content
+    for day in ("20300305", "20300312", "20300319"):
+        assert f'href="#d{day}"' in content and f'id="d{day}"' in content
+    assert content.count("春季大蒜系列课") == 3
+    assert 'href="/lecture-hall/calendar/2030/2/"' in content
+    assert 'href="/lecture-hall/calendar/2030/4/"' in content
+    assert "<script" not in content
+    empty = client.get(hall.url + "calendar/2030/4/?county=411622").content.decode()
+    assert "本月没有课程。" in empty
+    assert client.get(hall.url + "calendar/2030/13/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_sign_up_confirms_then_waitlists_when_full(hall, client, add_course, sign_up):
+    course = add_course(hall, "c1", registration_required=True, capacity=1)
+    response = sign_up(client, course)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?signup=confirmed#signup")
+    assert "报名成功" in client.get(response["Location"]).content.decode()
+    response = sign_up(client, course, phone="139 1234 5678")
+    assert response["Location"].endswith("?signup=waitlisted#signup")
+    assert "您已进入候补名单" in client.get(response["Location"]).content.decode()
+    statuses = dict(CourseRegistration.objects.values_list("phone", "status"))
+    assert statuses == {PHONE: "confirmed", "13912345678": "waitlisted"}
+    content = client.get(course.url).content.decode()
+    assert "名额 1 个，已报 1 人，剩余 0 个。" in content and "候补 1 人。" in content
+    assert "报名候补" in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"phone": "12345"}, "请填写正确的11位手机号码"),
+        ({"phone": "23812345678"}, "请填写正确的11位手机号码"),
+        ({"name": ""}, "必需字段"),
+    ],
+)
+def test_sign_up_rejects_bad_input_in_chinese(
+    hall, client, data, message, add_course, sign_up
+):
+    course = add_course(hall, "c1", registration_required=True, capacity=5)
+    response = sign_up(client, course, **data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not CourseRegistration.objects.exists()
+
+
+@pytest.mark.django_db
+def test_duplicate_and_late_sign_ups_are_refused(hall, client, add_course, sign_up):
+    course = add_course(hall, "c1", registration_required=True, capacity=5)
+    sign_up(client, course)
+    response = sign_up(client, course, phone="+86 138-1234-5678", name="王大成")
+    assert response.status_code == 400
+    assert "该手机号码已经报名过本课程" in response.content.decode()
+    assert CourseRegistration.objects.count() == 1
+
+    started = add_course(
+        hall,
+        "c2",
+        days=0,
+        start=timezone.now() - datetime.timedelta(minutes=5),
+        registration_required=True,
+    )
+    response = sign_up(client, started)
+    assert response.status_code == 400
+    assert "课程已经开始，报名已截止。" in response.content.decode()
+    cancelled = add_course(hall, "c3", registration_required=True, cancelled=True)
+    assert "本课程已取消，报名已关闭。" in sign_up(client, cancelled).content.decode()
+    assert client.get(course.url + "register/").status_code == 405
+    walk_in = add_course(hall, "c4", registration_required=False)
+    assert sign_up(client, walk_in).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_capacity_holds_under_fifty_concurrent_sign_ups(
+    hall, file_database, add_course
+):
+    course = add_course(hall, "c1", registration_required=True, capacity=20)
+    if file_database:
+        # Re-copy now that the course exists.
+        target = sqlite3.connect(file_database["NAME"])
+        connection.connection.backup(target)
+        target.close()
+    wrapper_class = type(connections["default"])
+    barrier = threading.Barrier(50)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker(number: int) -> None:
+        try:
+            if file_database:
+                connections["default"] = wrapper_class(file_database, "default")
+            barrier.wait()
+            response = Client().post(
+                course.url + "register/",
+                {
+                    "name": f"农户{number}",
+                    "phone": f"138{number:08d}",
+                    "village": "王庄村",
+                },
+            )
+            results.append(response.status_code)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections["default"].close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert results == [302] * 50
+
+    if file_database:
+        rows = sqlite3.connect(file_database["NAME"]).execute(
+            "SELECT status, COUNT(*) FROM kexie_pages_courseregistration GROUP BY status"
+        )
+        counts = dict(rows.fetchall())
+    else:
+        counts = dict(
+            CourseRegistration.objects.values_list("status").annotate(n=Count("pk"))
+        )
+    assert counts == {"confirmed": 20, "waitlisted": 30}
+
+
+@pytest.mark.django_db
+def test_phone_numbers_never_leave_for_the_public(hall, client, add_course, sign_up):
+    course = add_course(hall, "c1", registration_required=True, capacity=5)
+    sign_up(client, course)
+    places = [
+        course.url,
+        course.url + "?signup=confirmed",
+        course.url + "ics/",
+        hall.url,
+        hall.url + "ics/",
+        hall.url + "calendar/",
+        "/api/v3/pages/?type=kexie_pages.CoursePage",
+        f"/api/v3/pages/{course.pk}/",
+        "/api/v3/kexie/courses/",
+    ]
+    for place in places:
+        response = client.get(place)
+        assert response.status_code == 200, place
+        body = response.content.decode()
+        assert PHONE not in body and "王大成" not in body, place
+
+
+@pytest.mark.django_db
+def test_listing_offers_feeds_for_every_county(hall, client):
+    content = client.get(hall.url + "?county=411622").content.decode()
+    assert 'href="webcal://testserver/lecture-hall/ics/"' in content
+    assert 'href="/lecture-hall/ics/411622/"' in content
+    assert content.count("订阅") >= 11
+    assert '<li class="selected">西华县' in content

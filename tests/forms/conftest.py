@@ -1,0 +1,120 @@
+"""Fixtures of the kexie_forms tests: a needs form page, a needs survey,
+submissions, county-bound and city-wide reviewers, and a stand-in needs
+library for the promotion hook."""
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+from django.test import Client
+
+from kexie_forms.models import FormPage, FormSubmission, SubmissionStatus, UserCounty
+from kexie_pages.models import County
+
+from .helpers import FUGOU, PDF, XIHUA, make_form_page, upload, valid_data
+
+
+@pytest.fixture
+def page(home) -> FormPage:
+    return make_form_page(home)
+
+
+@pytest.fixture
+def survey(home) -> FormPage:
+    return make_form_page(
+        home, is_needs_survey=True, needs_mapping="title = village\ndetail = need\n"
+    )
+
+
+@pytest.fixture
+def submission(db) -> Callable[..., FormSubmission]:
+    """``submission(page, status=ACCEPTED, n=1)``: a submission stored directly."""
+
+    def create(page, status=SubmissionStatus.ACCEPTED, n=1) -> FormSubmission:
+        return FormSubmission.objects.create(
+            page=page,
+            form_data={"village": f"前进村{n}", "need": "小麦赤霉病防治"},
+            receipt_number=f"XQ-2026-{n:06d}",
+            status=status,
+        )
+
+    return create
+
+
+@pytest.fixture
+def submissions(page):
+    """One submission from 扶沟县 (A) and one from 西华县 (B), each with a PDF."""
+    client = Client()
+    made = {}
+    for code, village in ((FUGOU, "前进村"), (XIHUA, '=HYPERLINK("http://x")')):
+        client.post(
+            page.url,
+            valid_data(
+                page,
+                county=code,
+                village=village[:20],
+                attachment=upload(f"{code}.pdf", PDF),
+            ),
+        )
+        made[code] = FormSubmission.objects.get(county__code=code)
+    return made
+
+
+@pytest.fixture
+def reviewer(db) -> Callable[[str, str | None], Client]:
+    """``reviewer(username, county_code)``: a logged-in client of a reviewer."""
+
+    def log_in(username: str, county_code: str | None) -> Client:
+        """A logged-in reviewer with the review permissions, bound to a county or not."""
+        group, _created = Group.objects.get_or_create(name="reviewers")
+        group.permissions.set(
+            Permission.objects.filter(
+                Q(content_type__app_label="wagtailadmin", codename="access_admin")
+                | Q(
+                    content_type__app_label="kexie_forms",
+                    codename__in=[
+                        "view_formsubmission",
+                        "change_formsubmission",
+                        "delete_formsubmission",
+                    ],
+                )
+            )
+        )
+        user = get_user_model().objects.create_user(username, password="x")
+        user.groups.add(group)
+        if county_code:
+            UserCounty.objects.create(
+                user=user, county=County.objects.get(code=county_code)
+            )
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def county_a(reviewer) -> Client:
+    return reviewer("fugou", FUGOU)
+
+
+@pytest.fixture
+def city(reviewer) -> Client:
+    return reviewer("city", None)
+
+
+@pytest.fixture
+def fake_need_library() -> Callable[[list], Callable]:
+    """``fake_need_library(received)``: a promotion hook standing in for the needs
+    app; it records the mapped data and makes a 'draft need' (a Group here)."""
+
+    def library(received: list) -> Callable:
+        def promote(submission, data, user):
+            received.append(data)
+            return Group.objects.create(name=data["title"])
+
+        return promote
+
+    return library

@@ -1,0 +1,224 @@
+"""Review admin: filters, export, review, the county-scoping matrix, and
+promotion to the needs library."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+from wagtail import hooks
+
+from kexie_forms.models import FormSubmission, SubmissionStatus
+from kexie_forms.services import PROMOTE_HOOK
+from kexie_pages.models import County
+
+from .helpers import FUGOU, XIHUA, valid_data
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"kexie_submissions:{name}", args=args)
+
+
+def test_county_user_lists_only_their_county(county_a, submissions):
+    html = county_a.get(url("index")).content.decode()
+    assert submissions[FUGOU].receipt_number in html
+    assert submissions[XIHUA].receipt_number not in html
+
+
+def test_county_user_filtering_for_another_county_shows_nothing(county_a, submissions):
+    xihua = County.objects.get(code=XIHUA)
+    response = county_a.get(url("index"), {"county": xihua.pk})
+    assert submissions[XIHUA].receipt_number not in response.content.decode()
+
+
+def test_city_staff_see_and_filter_every_county(city, submissions):
+    html = city.get(url("index")).content.decode()
+    assert submissions[FUGOU].receipt_number in html
+    assert submissions[XIHUA].receipt_number in html
+    xihua = County.objects.get(code=XIHUA)
+    html = city.get(url("index"), {"county": xihua.pk}).content.decode()
+    assert submissions[FUGOU].receipt_number not in html
+    assert submissions[XIHUA].receipt_number in html
+    html = city.get(url("index"), {"status": "accepted"}).content.decode()
+    assert submissions[XIHUA].receipt_number not in html
+
+
+@pytest.mark.parametrize(
+    ("view", "method"),
+    [
+        ("inspect", "get"),
+        ("edit", "get"),
+        ("edit", "post"),
+        ("delete", "get"),
+        ("delete", "post"),
+        ("history", "get"),
+        ("usage", "get"),
+    ],
+)
+def test_editing_the_id_in_the_url_never_reaches_another_county(
+    county_a, submissions, view, method
+):
+    other = submissions[XIHUA]
+    own = submissions[FUGOU]
+    data = {"status": "accepted", "notes": "hijack"} if method == "post" else None
+    response = getattr(county_a, method)(url(view, other.pk), data)
+    assert response.status_code in (403, 404)
+    other.refresh_from_db()
+    assert other.status == SubmissionStatus.PENDING
+    assert other.notes == ""
+    assert FormSubmission.objects.filter(pk=other.pk).exists()
+    # the same view works on their own county's submission
+    if method == "get":
+        assert getattr(county_a, method)(url(view, own.pk)).status_code == 200
+
+
+def test_attachment_download_is_scoped(county_a, city, submissions):
+    own = submissions[FUGOU].attachments.get()
+    other = submissions[XIHUA].attachments.get()
+    link = reverse("kexie_forms_attachment", args=[own.key])
+    response = county_a.get(link)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "attachment" in response["Content-Disposition"]
+    denied = reverse("kexie_forms_attachment", args=[other.key])
+    assert county_a.get(denied).status_code == 404
+    assert city.get(denied).status_code == 200
+
+
+def test_anonymous_cannot_download_attachments(client, submissions):
+    attachment = submissions[FUGOU].attachments.get()
+    response = client.get(reverse("kexie_forms_attachment", args=[attachment.key]))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_export_is_scoped_formula_safe_and_links_attachments(
+    county_a, city, submissions
+):
+    csv_text = b"".join(
+        county_a.get(url("index"), {"export": "csv"}).streaming_content
+    ).decode()
+    assert submissions[FUGOU].receipt_number in csv_text
+    assert submissions[XIHUA].receipt_number not in csv_text
+    assert "http://testserver/admin/kexie-forms/attachments/" in csv_text
+
+    csv_text = b"".join(
+        city.get(url("index"), {"export": "csv"}).streaming_content
+    ).decode()
+    cells = [cell for row in csv.reader(io.StringIO(csv_text)) for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+    response = city.get(url("index"), {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
+    assert "回执编号" in cells
+
+
+def test_export_cell_starting_with_equals_is_escaped(city, page):
+    Client().post(page.url, valid_data(page, village="=1+1"))
+    FormSubmission.objects.update(notes="=cmd|' /C calc'!A0")
+    csv_text = b"".join(
+        city.get(url("index"), {"export": "csv"}).streaming_content
+    ).decode()
+    assert "'=cmd" in csv_text
+    assert ",=cmd" not in csv_text
+
+
+def test_review_records_status_reviewer_and_notes(county_a, submissions):
+    own = submissions[FUGOU]
+    response = county_a.post(
+        url("edit", own.pk), {"status": "needs_more", "notes": "请补充村委会证明"}
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.status == SubmissionStatus.NEEDS_MORE
+    assert own.reviewer.username == "fugou"
+    assert own.reviewed_at is not None
+    edit_page = county_a.get(url("edit", own.pk)).content.decode()
+    assert "前进村" in edit_page  # the submitted data is shown to the reviewer
+    lookup = Client().get("/forms/receipt/", {"receipt": own.receipt_number})
+    assert "需补充" in lookup.content.decode()
+    assert "村委会证明" not in lookup.content.decode()  # notes stay private
+
+
+def test_county_user_deletes_own_submission(county_a, submissions):
+    own = submissions[FUGOU]
+    assert county_a.post(url("delete", own.pk)).status_code == 302
+    assert not FormSubmission.objects.filter(pk=own.pk).exists()
+
+
+def test_nobody_adds_submissions_by_hand(city):
+    assert city.get(url("add")).status_code in (302, 403)
+
+
+def test_builtin_wagtail_forms_area_hidden_from_county_users(
+    county_a, submissions, page
+):
+    # Wagtail's own delete view cannot be scoped, so county users get no access.
+    other = submissions[XIHUA]
+    listing = county_a.get(reverse("wagtailforms:list_submissions", args=[page.pk]))
+    assert listing.status_code in (302, 403)
+    delete = reverse("wagtailforms:delete_submissions", args=[page.pk])
+    county_a.post(f"{delete}?selected-submissions={other.pk}")
+    assert FormSubmission.objects.filter(pk=other.pk).exists()
+
+
+def test_superuser_builtin_listing_shows_submissions(submissions, page):
+    admin = get_user_model().objects.create_superuser("root", password="x")
+    client = Client()
+    client.force_login(admin)
+    response = client.get(reverse("wagtailforms:list_submissions", args=[page.pk]))
+    assert response.status_code == 200
+    assert "前进村" in response.content.decode()
+
+
+def test_dashboard_counts_refused_submissions(city, page):
+    Client().post(page.url, valid_data(page, website="spam"))
+    html = city.get(reverse("wagtailadmin_home")).content.decode()
+    assert "近 30 天被拒绝的提交" in html
+    assert "填写了蜜罐字段" in html
+
+
+def test_promote_view_is_scoped_and_explains_a_missing_library(
+    survey, monkeypatch, reviewer, submission, fake_need_library
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    from kexie_pages.models import County
+
+    fugou = County.objects.get(code="411621")
+    own = submission(survey, n=1)
+    own.county = fugou
+    own.save()
+    other = submission(survey, n=2)  # no county: city business
+    client: Client = reviewer("fugou", "411621")
+    assert (
+        client.get(reverse("kexie_forms_promote", args=[other.pk])).status_code == 404
+    )
+    assert (
+        client.post(reverse("kexie_forms_promote", args=[other.pk])).status_code == 404
+    )
+    page = client.get(reverse("kexie_forms_promote", args=[own.pk]))
+    assert "转为需求草稿" in page.content.decode()
+    with monkeypatch.context() as patched:
+        patched.setattr(hooks, "get_hooks", lambda name: [])
+        response = client.post(
+            reverse("kexie_forms_promote", args=[own.pk]), follow=True
+        )
+    assert "需求库尚未安装" in response.content.decode()
+    received = []
+    with hooks.register_temporarily(PROMOTE_HOOK, fake_need_library(received)):
+        response = client.post(
+            reverse("kexie_forms_promote", args=[own.pk]), follow=True
+        )
+    assert "已根据此提交创建需求草稿" in response.content.decode()
+    edit = client.get(reverse("kexie_submissions:edit", args=[own.pk])).content.decode()
+    assert "转入需求库" in edit

@@ -1,0 +1,9 @@
+"""Values the needs fixtures plant and the needs tests look for (not a test module).
+
+Constants rather than fixtures: the tests assert on them as they are, and
+``test_views.assert_private`` (a plain function) needs them too.
+"""
+
+#: The private contact of every need ``make_need`` creates: never public.
+SECRET_PHONE = "13912345678"
+SECRET_NAME = "保密支书甲"
