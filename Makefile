@@ -27,8 +27,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: install
-	$(MANAGE) migrate --noinput
-	$(MANAGE) load_demo_data
+	KEXIE_SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) migrate --noinput
+	KEXIE_SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) load_demo_data
 	@DJANGO_SUPERUSER_PASSWORD=$(ADMIN_PASSWORD) $(MANAGE) createsuperuser --noinput \
 		--username $(ADMIN_USER) --email admin@example.com >/dev/null 2>&1 || true
 	@echo ""

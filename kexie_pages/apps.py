@@ -21,7 +21,7 @@ class KexiePagesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
         from wagtail.api.v3.api import api
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -42,7 +42,20 @@ class KexiePagesConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(selectors.taxonomy_cache_clear, sender=model)
 
+        post_migrate.connect(_site_url_from_settings, sender=self)
+
         # The plugin's own endpoints join Wagtail's NinjaAPI, so one OpenAPI
         # document describes everything (as wagtail.snippets does).
         for section, prefix in API_SECTIONS.items():
             api.add_router(prefix, import_module(f".{section}.api", self.name).router)
+
+
+def _site_url_from_settings(**kwargs) -> None:
+    """After every ``migrate`` (so at each deploy), apply ``KEXIE_SITE_URL``."""
+    from django.conf import settings
+
+    from .base.services import site_url_apply
+
+    url = getattr(settings, "KEXIE_SITE_URL", "")
+    if url:
+        site_url_apply(url=url)

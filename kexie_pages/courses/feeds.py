@@ -1,7 +1,7 @@
 """iCalendar (RFC 5545) feeds of the lecture hall's courses.
 
 Every session is one VEVENT. Its UID is built from the page id (and the
-session id for further sessions) and the site's host name, so it never
+session id for further sessions) and a fixed domain (``KEXIE_CALENDAR_UID_DOMAIN``), so it never
 changes when a course is edited; a cancelled course or session keeps its UID
 and gets ``STATUS:CANCELLED``, so subscribed phones strike it out instead of
 keeping a stale appointment. Times carry ``TZID=Asia/Shanghai`` with the
@@ -58,10 +58,10 @@ def courses_calendar(
 ) -> bytes:
     """Serialise the sessions of ``courses`` as one iCalendar document."""
     tz = ZoneInfo(settings.TIME_ZONE)
-    # UIDs name the site, not the host the feed was fetched through, so they
-    # stay the same whichever address a phone subscribed with.
-    site = Site.find_for_request(request)
-    host = site.hostname if site else "kexie"
+    # UIDs name a fixed domain, not the host the feed was fetched through nor the
+    # site's host, so they stay the same whichever address a phone subscribed
+    # with and when the site moves.
+    host = getattr(settings, "KEXIE_CALENDAR_UID_DOMAIN", "kexie")
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -103,3 +103,17 @@ def test_feed_is_cached_until_a_course_is_published(hall, client, add_course):
     second = client.get(hall.url + "ics/", HTTP_IF_NONE_MATCH=etag)
     assert second.status_code == 200 and second["ETag"] != etag
     assert [str(e["SUMMARY"]) for e in events(parse_ics(second))] == ["第二版标题"]
+
+
+def test_feed_links_name_the_public_address_and_uids_outlive_a_move(
+    client, hall, add_course
+):
+    from kexie_pages.base.services import site_url_apply
+
+    course = add_course(hall, "c1", title="大蒜培训")
+    before = [str(e["UID"]) for e in events(parse_ics(client.get(hall.url + "ics/")))]
+    site_url_apply(url="https://kx.example.cn")
+    found = events(parse_ics(client.get(hall.url + "ics/")))
+    assert str(found[0]["URL"]) == f"https://kx.example.cn/lecture-hall/{course.slug}/"
+    assert [str(e["UID"]) for e in found] == before
+    assert before[0].endswith("@kexie")

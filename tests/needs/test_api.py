@@ -41,3 +41,12 @@ def test_api_detail(client, needs):
     assert data["history"][0]["status"] == "open"
     assert client.get(f"/api/v3/kexie/needs/{needs['draft'].pk}/").status_code == 404
     assert "/api/v3/kexie/needs/" in client.get("/api/v3/openapi.json").content.decode()
+
+
+def test_api_links_name_the_sites_public_address(client, needs):
+    from kexie_pages.base.services import site_url_apply
+
+    site_url_apply(url="https://kx.example.cn")
+    need = needs["wheat"]
+    data = client.get(f"/api/v3/kexie/needs/{need.pk}/").json()
+    assert data["url"] == f"https://kx.example.cn/needs/{need.pk}/"

@@ -305,3 +305,13 @@ def test_enquiry_honeypot_and_draft_needs(client, needs):
     assert response.status_code == 400
     assert client.post(f"/needs/{needs['draft'].pk}/", ENQUIRY).status_code == 404
     assert not Enquiry.objects.exists()
+
+
+def test_export_links_name_the_sites_public_address(client, library, make_need):
+    from kexie_pages.base.services import site_url_apply
+
+    need = make_need()
+    site_url_apply(url="https://kx.example.cn")
+    response = client.get("/needs/export/csv/")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][-1] == f"https://kx.example.cn/needs/{need.pk}/"

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from ...base.services import site_url_apply
 from ...demo import LOADERS, home
 
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
             raise CommandError(f"Fixtures folder not found: {fixtures}")
         with transaction.atomic():
             home_page = home.load()
+            if getattr(settings, "KEXIE_SITE_URL", ""):
+                site_url_apply(url=settings.KEXIE_SITE_URL)
             for loader in LOADERS:
                 self.stdout.write(f"Loaded {loader(home_page, fixtures)}.")
         call_command("update_index", verbosity=0)

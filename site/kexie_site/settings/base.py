@@ -173,6 +173,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 WAGTAIL_SITE_NAME = "周口市科协 · 科技助力精准扶贫"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The public address: every migrate points the default Site at it, so the sitemap,
+# feeds, exports and API links name the real host (kexie_pages.base.services).
+KEXIE_SITE_URL = os.environ.get("KEXIE_SITE_URL", "")
+# iCalendar UIDs: a fixed domain, so moving the site to a new host never makes
+# subscribed calendars show every course twice.
+KEXIE_CALENDAR_UID_DOMAIN = os.environ.get("KEXIE_CALENDAR_UID_DOMAIN", "kexie")
 
 # Chinese search: the database backend, with jieba segmentation on both the
 # indexed text and the query (see kexie_pages/search.py).
