@@ -24,6 +24,7 @@ from .widgets import (
     CountiesWidget,
     CountyWidget,
     GenderWidget,
+    WholeNumberWidget,
     YesNoWidget,
 )
 
@@ -59,7 +60,12 @@ def directory_export(
     """The directory (or ``queryset``) as an XLSX, CSV or JSON file in the import format."""
     headers, rows = directory_rows(directory=directory, queryset=queryset)
     if file_format == "xlsx":
-        return workbook_bytes(headers, {"Sheet1": rows})
+        fields = resource_for(directory).get_export_fields()
+        numbers = [
+            i for i, f in enumerate(fields) if isinstance(f.widget, WholeNumberWidget)
+        ]
+        title = str(DIRECTORIES[directory]._meta.verbose_name_plural)
+        return workbook_bytes(headers, {title: rows}, number_columns=numbers)
     if file_format == "csv":
         return csv_bytes(headers, rows)
     if file_format == "json":

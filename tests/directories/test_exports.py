@@ -57,6 +57,22 @@ def test_formula_cells_are_inert_on_export_and_restored_on_import(import_rows):
     assert "'=HYPERLINK" in csv_text and ",'+研究员," in csv_text
 
 
+def test_xlsx_export_reads_well_in_excel(import_rows):
+    """A named sheet, counts as numbers, phones as text, columns wide enough."""
+    import_rows("associations", sample("associations", 3), dry_run=False)
+    exported = directory_export(directory="associations", file_format="xlsx")
+    workbook = load_workbook(io.BytesIO(exported))
+    sheet = workbook.active
+    assert sheet.title == str(DIRECTORIES["associations"]._meta.verbose_name_plural)
+    headers = [cell.value for cell in sheet[1]]
+    members = sheet.cell(row=2, column=headers.index("会员人数") + 1)
+    assert members.data_type == "n" and isinstance(members.value, int)
+    phone = sheet.cell(row=2, column=headers.index("联系电话") + 1)
+    assert phone.data_type == "s"
+    name_column = sheet.column_dimensions["A"]
+    assert name_column.width >= 2 * len(str(sheet["A2"].value))  # CJK is double-width
+
+
 def test_template_has_dropdowns_from_the_live_taxonomy():
     from kexie_pages.models import IndustryCategory
 
