@@ -32,3 +32,36 @@ def test_home_page_renders_chinese_and_navigates(
     page.get_by_label("搜索本站").press("Enter")
     page.wait_for_url("**/search/?q=*")
     assert news_corpus[0]["title"] in page.content()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_section_in_the_menu_is_on_a_360px_screen(live_server, home, browser):
+    """Seven sections in the menu: on a cheap phone none may be off-screen."""
+    from kexie_pages.models import (
+        BookletIndexPage,
+        LectureHallPage,
+        NeedsLibraryPage,
+        NewsIndexPage,
+        ThinkTankPage,
+    )
+
+    for number, (model, title) in enumerate(
+        [
+            (NewsIndexPage, "工作动态"),
+            (LectureHallPage, "农村科普大讲堂"),
+            (BookletIndexPage, "科普图书资料"),
+            (NeedsLibraryPage, "科技需求库"),
+            (ThinkTankPage, "智库"),
+        ]
+    ):
+        home.add_child(
+            instance=model(title=title, slug=f"section-{number}", show_in_menus=True)
+        )
+    page = browser.new_page(viewport={"width": 360, "height": 640})
+    page.goto(live_server.url + "/")
+    links = page.get_by_role("navigation", name="主导航").get_by_role("link")
+    assert links.count() >= 5
+    for index in range(links.count()):
+        box = links.nth(index).bounding_box()
+        name = links.nth(index).inner_text()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360, name
