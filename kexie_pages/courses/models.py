@@ -169,7 +169,13 @@ class CoursePage(RoutablePageMixin, Page):
         blank=True,
         help_text=_("Seats for sign-ups. Leave empty for no limit."),
     )
-    registration_required = models.BooleanField(_("registration needed"), default=False)
+    registration_required = models.BooleanField(
+        _("registration needed"),
+        default=True,
+        help_text=_(
+            "Untick for courses anyone can walk into: the page then says no sign-up is needed."
+        ),
+    )
     body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
     cancelled = models.BooleanField(_("cancelled"), default=False)
     cancellation_notice = models.CharField(

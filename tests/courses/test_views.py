@@ -284,3 +284,20 @@ def test_listing_offers_feeds_for_every_county(hall, client):
     assert 'href="/lecture-hall/ics/411622/"' in content
     assert content.count("订阅") >= 11
     assert '<li class="selected">西华县' in content
+
+
+def test_a_walk_in_course_says_no_sign_up_is_needed(client, hall, add_course):
+    course = add_course(hall, "walk-in", registration_required=False)
+    page = client.get(course.url).content.decode()
+    assert "无需报名，直接到场" in page
+    assert 'class="signup-form"' not in page
+
+
+def test_new_courses_take_sign_ups_unless_staff_untick_it(hall):
+    from kexie_pages.models import CoursePage
+
+    assert CoursePage().registration_required is True
+    assert (
+        str(CoursePage._meta.get_field("registration_required").verbose_name)
+        == "需要报名"
+    )
