@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
@@ -51,7 +52,7 @@ class FormField(AbstractFormField):
 
     page = ParentalKey("FormPage", on_delete=models.CASCADE, related_name="form_fields")
     field_type = models.CharField(
-        verbose_name=_("field type"),
+        verbose_name=pgettext_lazy("form field", "field type"),
         max_length=16,
         choices=FORM_FIELD_CHOICES + KEXIE_FIELD_CHOICES,
     )
@@ -313,7 +314,7 @@ class FormSubmission(AbstractFormSubmission):
         related_name="form_submissions",
     )
     status = models.CharField(
-        _("status"),
+        pgettext_lazy("submission", "status"),
         max_length=16,
         choices=SubmissionStatus.choices,
         default=SubmissionStatus.PENDING,
@@ -417,9 +418,13 @@ class SubmissionAttachment(models.Model):
         related_name="attachments",
     )
     field_name = models.CharField(_("field"), max_length=255)
-    file = models.FileField(_("file"), storage=private_storage, max_length=255)
+    file = models.FileField(
+        pgettext_lazy("attachment", "file"), storage=private_storage, max_length=255
+    )
     original_name = models.CharField(_("original name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
+    content_type = models.CharField(
+        pgettext_lazy("attachment", "content type"), max_length=100
+    )
     size = models.PositiveIntegerField(_("size"))
 
     class Meta:
@@ -435,7 +440,7 @@ class UserCounty(models.Model):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
+        verbose_name=pgettext_lazy("county staff", "user"),
         on_delete=models.CASCADE,
         related_name="kexie_county",
     )

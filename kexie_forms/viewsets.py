@@ -7,6 +7,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column
@@ -93,16 +94,16 @@ def _county_choices(request):
 
 class SubmissionFilterSet(WagtailFilterSet):
     page = django_filters.ModelChoiceFilter(
-        label=_("Form"), queryset=FormPage.objects.all()
+        label=pgettext_lazy("submission", "Form"), queryset=FormPage.objects.all()
     )
     county = django_filters.ModelChoiceFilter(
         label=_("County"), queryset=_county_choices
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=SubmissionStatus.choices
+        label=pgettext_lazy("submission", "Status"), choices=SubmissionStatus.choices
     )
     submit_time = django_filters.DateFromToRangeFilter(
-        label=_("Submitted"), widget=DateRangePickerWidget
+        label=pgettext_lazy("submission", "Submitted"), widget=DateRangePickerWidget
     )
 
     class Meta:
@@ -197,7 +198,11 @@ class SubmissionViewSet(ModelViewSet):
         "receipt_number",
         "page",
         "county",
-        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column(
+            "status",
+            label=pgettext_lazy("submission", "Status"),
+            accessor="get_status_display",
+        ),
         "submit_time",
         "reviewer",
     ]
@@ -212,7 +217,7 @@ class SubmissionViewSet(ModelViewSet):
         "export_data_summary",
         "export_attachment_links",
     ]
-    export_headings = {"get_status_display": _("Status")}
+    export_headings = {"get_status_display": pgettext_lazy("submission", "Status")}
     export_filename = "submissions"
     inspect_view_fields = [
         "receipt_number",

@@ -1,6 +1,7 @@
 """StreamField blocks shared by every page type."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
@@ -22,4 +23,4 @@ class BaseStreamBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
         label=_("Paragraph"), features=["bold", "italic", "link", "ol", "ul", "h3"]
     )
-    image = ImageBlock(label=_("Image"))
+    image = ImageBlock(label=pgettext_lazy("block", "Image"))

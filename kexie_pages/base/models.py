@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -30,7 +31,9 @@ class County(models.Model):  # type: ignore[django-manager-missing]
         ],
         help_text=_("Six-digit GB/T 2260 administrative division code, e.g. 411621."),
     )
-    name = models.CharField(_("name"), max_length=20, unique=True)
+    name = models.CharField(
+        pgettext_lazy("taxonomy", "name"), max_length=20, unique=True
+    )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("sort_order")]
@@ -48,9 +51,18 @@ class County(models.Model):  # type: ignore[django-manager-missing]
 class IndustryCategory(models.Model):  # type: ignore[django-manager-missing]
     """An industry category (种植, 养殖, …) that needs, courses and experts are sorted by."""
 
-    name = models.CharField(_("name"), max_length=30, unique=True)
-    slug = models.SlugField(_("slug"), max_length=40, unique=True, allow_unicode=True)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    name = models.CharField(
+        pgettext_lazy("taxonomy", "name"), max_length=30, unique=True
+    )
+    slug = models.SlugField(
+        pgettext_lazy("taxonomy", "slug"),
+        max_length=40,
+        unique=True,
+        allow_unicode=True,
+    )
+    description = models.CharField(
+        pgettext_lazy("taxonomy", "description"), max_length=200, blank=True
+    )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     panels = [

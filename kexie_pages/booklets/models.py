@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -343,7 +344,7 @@ class BookletRelatedPage(Orderable):
     )
     page = models.ForeignKey(
         "wagtailcore.Page",
-        verbose_name=_("page"),
+        verbose_name=pgettext_lazy("related page", "page"),
         on_delete=models.CASCADE,
         related_name="+",
     )

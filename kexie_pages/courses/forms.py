@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from ..base.models import County, IndustryCategory
@@ -158,7 +159,7 @@ class CourseFilterForm(forms.Form):
 class CourseRegistrationForm(forms.Form):
     """The public sign-up: name, mobile number and village, nothing more."""
 
-    name = forms.CharField(label=_("Name"), max_length=30)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=30)
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=20,

@@ -51,9 +51,9 @@ class CourseStatus(models.TextChoices):
     """Where a course stands, derived from its dates and its cancelled flag."""
 
     UPCOMING = "upcoming", _("Upcoming")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("course status", "In progress")
     HELD = "held", _("Held")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("course status", "Cancelled")
 
 
 class Occurrence(NamedTuple):
@@ -199,7 +199,11 @@ class CoursePage(RoutablePageMixin, Page):
             ],
             heading=_("When and where"),
         ),
-        InlinePanel("sessions", heading=_("Further sessions"), label=_("session")),
+        InlinePanel(
+            "sessions",
+            heading=_("Further sessions"),
+            label=pgettext_lazy("course", "session"),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("repeat_weekly_until"),
@@ -443,8 +447,8 @@ class CourseSession(Orderable):
     ]
 
     class Meta(Orderable.Meta):
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("course", "session")
+        verbose_name_plural = pgettext_lazy("course", "sessions")
 
     def clean(self) -> None:
         super().clean()
@@ -469,7 +473,7 @@ class CourseLecturer(Orderable):
         related_name="lectures",
     )
     name = models.CharField(
-        _("name"),
+        pgettext_lazy("person", "name"),
         max_length=50,
         blank=True,
         help_text=_("Leave blank to use the chosen expert's name."),
@@ -508,7 +512,10 @@ class CourseRelatedPage(Orderable):
         CoursePage, on_delete=models.CASCADE, related_name="related_pages"
     )
     page = models.ForeignKey(
-        Page, verbose_name=_("page"), on_delete=models.CASCADE, related_name="+"
+        Page,
+        verbose_name=pgettext_lazy("related page", "page"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
 
     panels = [FieldPanel("page")]
@@ -524,7 +531,7 @@ class CoursePhoto(Orderable):
     course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="photos")
     image = models.ForeignKey(
         "wagtailimages.Image",
-        verbose_name=_("image"),
+        verbose_name=pgettext_lazy("course photo", "image"),
         on_delete=models.CASCADE,
         related_name="+",
     )
@@ -552,11 +559,11 @@ class CourseRegistration(models.Model):
         on_delete=models.CASCADE,
         related_name="registrations",
     )
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=30)
     phone = models.CharField(_("mobile phone"), max_length=11)
     village = models.CharField(_("village"), max_length=50)
     status = models.CharField(
-        _("status"),
+        pgettext_lazy("course sign-up", "status"),
         max_length=12,
         choices=RegistrationStatus.choices,
         default=RegistrationStatus.CONFIRMED,

@@ -22,7 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import re_path
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views import View
 from wagtail.admin.auth import require_admin_access
 from wagtail_modeladmin.helpers.search import BaseSearchHandler
@@ -61,7 +61,7 @@ class DirectoryUploadForm(forms.Form):
 
     file = forms.FileField(label=gettext_lazy("File (XLSX, CSV or JSON)"))
     format = forms.ChoiceField(
-        label=gettext_lazy("Format"),
+        label=pgettext_lazy("import file", "Format"),
         required=False,
         choices=[
             ("", gettext_lazy("Detect automatically")),
@@ -150,7 +150,11 @@ def _yes_no(field_name: str, label: "StrOrPromise") -> Callable[[Any], str]:
 
     @display(description=label, ordering=field_name)
     def column(obj) -> str:
-        return _("Yes") if getattr(obj, field_name) else _("No")
+        return (
+            pgettext("yes or no", "Yes")
+            if getattr(obj, field_name)
+            else pgettext("yes or no", "No")
+        )
 
     return column
 

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from pypinyin import lazy_pinyin
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
@@ -101,7 +102,7 @@ class Expert(DirectoryEntry):  # type: ignore[django-manager-missing]
 
     natural_key_fields = ("name", "employer")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     name_pinyin = models.CharField(_("name in pinyin"), max_length=200, editable=False)
     gender = models.CharField(
         _("gender"), max_length=10, choices=Gender.choices, blank=True
@@ -149,7 +150,7 @@ class Achievement(DirectoryEntry):
 
     natural_key_fields = ("title", "organisation")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("achievement", "title"), max_length=200)
     organisation = models.CharField(_("completing unit"), max_length=100)
     maturity = models.CharField(_("maturity"), max_length=30, blank=True)
     counties = models.ManyToManyField(
@@ -213,7 +214,9 @@ class Association(LocatedEntry):
 
     natural_key_fields = ("name",)
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        pgettext_lazy("organisation", "name"), max_length=100, unique=True
+    )
     township = models.CharField(_("township"), max_length=50, blank=True)
     leader = models.CharField(_("person in charge"), max_length=50, blank=True)
     member_count = models.PositiveIntegerField(_("members"), null=True, blank=True)
@@ -243,7 +246,9 @@ class DemonstrationBase(LocatedEntry):
 
     natural_key_fields = ("name",)
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        pgettext_lazy("organisation", "name"), max_length=100, unique=True
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=20, blank=True)
     manager = models.CharField(_("person in charge"), max_length=50, blank=True)
@@ -270,7 +275,7 @@ class TechLeader(LocatedEntry):
 
     natural_key_fields = ("name", "village")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     township = models.CharField(_("township"), max_length=50, blank=True)
     village = models.CharField(_("village"), max_length=50)
     households_helped = models.PositiveIntegerField(
@@ -389,7 +394,7 @@ class DirectoryImportJob(models.Model):
         related_name="+",
     )
     status = models.CharField(
-        _("status"),
+        pgettext_lazy("import job", "status"),
         max_length=8,
         choices=ImportJobStatus.choices,
         default=ImportJobStatus.QUEUED,
@@ -407,9 +412,15 @@ class DirectoryImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("number of row errors"), default=0)
     message = models.TextField(_("why it failed"), blank=True)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created_at = models.DateTimeField(
+        pgettext_lazy("import job", "created at"), auto_now_add=True
+    )
+    started_at = models.DateTimeField(
+        pgettext_lazy("import job", "started at"), null=True, blank=True
+    )
+    finished_at = models.DateTimeField(
+        pgettext_lazy("import job", "finished at"), null=True, blank=True
+    )
 
     #: Row errors kept for the progress page; the count says how many there were.
     MAX_ERRORS = 1000

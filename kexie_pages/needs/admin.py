@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, TitleColumn
@@ -54,7 +54,7 @@ class NeedViewSet(SnippetViewSet):
     list_display = [
         TitleColumn(
             "title",
-            label=gettext_lazy("title"),
+            label=pgettext_lazy("need", "title"),
             url_name="wagtailsnippets_kexie_pages_need:edit",
         ),
         "county",
@@ -62,7 +62,7 @@ class NeedViewSet(SnippetViewSet):
         "status",
         "households",
         "reported_on",
-        LiveStatusTagColumn(label=gettext_lazy("Published")),
+        LiveStatusTagColumn(label=pgettext_lazy("need", "Published")),
         MatchingColumn("matching", label=gettext_lazy("Matching")),
     ]
     list_filter = ["county", "category", "status", "urgency", "live"]

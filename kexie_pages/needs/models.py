@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import (
@@ -77,7 +78,7 @@ class Need(
 ):
     """One technical need of a poor village, as its county reported it."""
 
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("need", "title"), max_length=100)
     county = models.ForeignKey(
         County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="needs"
     )
@@ -112,7 +113,7 @@ class Need(
         default=NeedUrgency.NORMAL,
     )
     status = models.CharField(
-        _("status"),
+        pgettext_lazy("need", "status"),
         max_length=10,
         choices=NeedStatus.choices,
         default=NeedStatus.OPEN,
@@ -243,7 +244,9 @@ class NeedStatusChange(models.Model):
         on_delete=models.CASCADE,
         related_name="status_changes",
     )
-    status = models.CharField(_("status"), max_length=10, choices=NeedStatus.choices)
+    status = models.CharField(
+        pgettext_lazy("need", "status"), max_length=10, choices=NeedStatus.choices
+    )
     note = models.CharField(
         _("public note"),
         max_length=200,
@@ -335,7 +338,7 @@ class EnquiryKind(models.TextChoices):
 
 
 class EnquiryStatus(models.TextChoices):
-    NEW = "new", _("New")
+    NEW = "new", pgettext_lazy("enquiry status", "New")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
 
@@ -357,7 +360,7 @@ class Enquiry(models.Model):
     phone = models.CharField(_("phone"), max_length=30)
     message = models.TextField(_("what you can offer"), max_length=1000)
     status = models.CharField(
-        _("status"),
+        pgettext_lazy("enquiry", "status"),
         max_length=10,
         choices=EnquiryStatus.choices,
         default=EnquiryStatus.NEW,

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from modelsearch.backends import get_search_backends
 
 from ..base.models import County, IndustryCategory
@@ -181,14 +181,14 @@ def export_headers() -> list[str]:
         gettext("County"),
         gettext("Township"),
         gettext("Village"),
-        gettext("Title"),
+        pgettext("needs export", "Title"),
         gettext("The technical problem"),
         gettext("Poor households concerned"),
         gettext("Season"),
         gettext("Urgency"),
-        gettext("Status"),
+        pgettext("needs export", "Status"),
         gettext("Reported on"),
-        gettext("Link"),
+        pgettext("needs export", "Link"),
     ]
 
 

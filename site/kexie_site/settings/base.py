@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent  # site/
@@ -136,7 +136,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LANGUAGES = [
+    ("zh-hans", pgettext_lazy("language", "Simplified Chinese")),
+    ("en", pgettext_lazy("language", "English")),
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
