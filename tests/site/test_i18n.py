@@ -45,7 +45,9 @@ def dependency_catalogues() -> dict[str, list[polib.POEntry | polib.MOEntry]]:
     for folder in SITE_PACKAGES:
         for depth in ("*", "*/*", "*/*/*"):
             for locale in folder.glob(f"{depth}/{ZH}"):
-                if locale.resolve().is_relative_to(REPO):
+                # Ours: an editable install puts them beside the packages, and
+                # the virtualenv may itself live inside the repository.
+                if locale.relative_to(folder).parts[0] in OUR_APPS:
                     continue
                 po, mo = locale / "django.po", locale / "django.mo"
                 entries = polib.pofile(str(po)) if po.exists() else None
