@@ -2,21 +2,25 @@
 
 Mounted at ``/api/v3/kexie/forms/`` by :class:`kexie_forms.apps.KexieFormsConfig`.
 Submissions go through the same Django form, guards and service as the HTML
-page; send ``Idempotency-Key`` so a retry stores one submission.
+page; send ``Idempotency-Key`` so a retry stores one submission. A status
+lookup needs the receipt code returned with the receipt.
 """
 
 import json
 from datetime import datetime
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+
+from kexie_pages.base.guards import TOKEN_FIELD, rate_limit_exceeded
 
 from .exceptions import SubmissionRefused
-from .forms import TOKEN_FIELD, KexieFormBuilder
-from .guards import body_too_large, rate_limit_exceeded
+from .forms import KexieFormBuilder, form_token_new
+from .guards import body_too_large, receipt_code_matches, receipt_code_normalise
 from .models import FormPage, RejectionReason
 from .selectors import submission_by_receipt
 from .services import rejection_record, submission_create
@@ -59,6 +63,12 @@ class FormOut(FormSummaryOut):
 
 class ReceiptOut(Schema):
     receipt_number: str
+    receipt_code: str = Field(
+        description=(
+            "Six characters to show the submitter with the receipt number: "
+            "a status lookup needs both. Returned only here, never stored."
+        )
+    )
     status: str
     status_display: str
     created: bool
@@ -117,12 +127,47 @@ def form_list(request: HttpRequest):
     ]
 
 
-@router.get("/receipts/{receipt_number}", response={200: StatusOut, 404: ErrorOut})
-def receipt_status(request: HttpRequest, receipt_number: str):
-    """A submission's status by receipt number (never its content)."""
+@router.get(
+    "/receipts/{receipt_number}",
+    response={200: StatusOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="Submission status",
+    description=(
+        "Needs `code`, the receipt code returned with the receipt (for receipts "
+        "issued before codes existed: the last four digits of the mobile number "
+        "given). An unknown number and a wrong code both answer 404. Lookups "
+        "are rate-limited per client address (429)."
+    ),
+)
+def receipt_status(
+    request: HttpRequest,
+    response: HttpResponse,
+    receipt_number: str,
+    code: Query[str] = "",
+):
+    """A submission's status by receipt number and code (never its content)."""
+    add_never_cache_headers(response)
+    if rate_limit_exceeded(request, scope="receipt_lookup"):
+        return Status(429, {"message": _("Too many lookups. Please wait a minute.")})
+    if not receipt_code_normalise(code):
+        return Status(
+            400,
+            {
+                "message": _(
+                    "Enter the receipt code printed under the receipt number as well."
+                )
+            },
+        )
     submission = submission_by_receipt(receipt_number=receipt_number[:40])
-    if submission is None:
-        return Status(404, {"message": _("No submission has this receipt number.")})
+    if submission is None or not receipt_code_matches(submission=submission, code=code):
+        return Status(
+            404,
+            {
+                "message": _(
+                    "No submission matches this receipt number and code. "
+                    "Check both and try again."
+                )
+            },
+        )
     return Status(
         200,
         {
@@ -191,10 +236,14 @@ def _request_data(request: HttpRequest) -> tuple[QueryDict, object]:
     description=(
         "Send the fields as JSON or multipart/form-data (files need multipart). "
         "Send an Idempotency-Key header (any unique string up to 100 characters): "
-        "a retry with the same key returns the first receipt with status 200."
+        "a retry with the same key and the same fields returns the first receipt "
+        "(and its receipt code) with status 200; the same key with changed "
+        "fields is a new submission (201). Show the submitter `receipt_code`: "
+        "the status lookup asks for it."
     ),
 )
-def form_submit(request: HttpRequest, page_id: int):
+def form_submit(request: HttpRequest, response: HttpResponse, page_id: int):
+    add_never_cache_headers(response)
     page = get_object_or_404(_live_forms(), pk=page_id)
     if body_too_large(request, page):
         rejection_record(page_id=page.pk, reason=RejectionReason.TOO_LARGE)
@@ -209,7 +258,7 @@ def form_submit(request: HttpRequest, page_id: int):
     shown_back = {
         k: data.getlist(k) if len(data.getlist(k)) > 1 else data.get(k) for k in data
     }
-    if rate_limit_exceeded(request):
+    if rate_limit_exceeded(request, scope="forms"):
         rejection_record(page_id=page.pk, reason=RejectionReason.RATE_LIMIT)
         return Status(
             429,
@@ -222,8 +271,6 @@ def form_submit(request: HttpRequest, page_id: int):
         )
     key = (request.headers.get("Idempotency-Key") or "").strip()[:96]
     # The API has no one-time page token; the idempotency key takes its place.
-    from .forms import form_token_new
-
     data[TOKEN_FIELD] = form_token_new(page.pk)
     form = page.get_form(data, files, page=page, user=request.user)
     if form.honeypot_filled:
@@ -264,6 +311,7 @@ def form_submit(request: HttpRequest, page_id: int):
         (201 if created else 200),
         {
             "receipt_number": submission.receipt_number,
+            "receipt_code": submission.receipt_code,
             "status": submission.status,
             "status_display": submission.get_status_display(),
             "created": created,

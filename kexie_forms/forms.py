@@ -1,23 +1,20 @@
 """The form builder: Wagtail's field types plus county, industry, mobile and file."""
 
-import uuid
 from typing import Any
 
 import filetype
 from django import forms
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
+from kexie_pages.base import guards
+from kexie_pages.base.guards import GuardedFormMixin
 from kexie_pages.base.validators import is_mobile, phone_normalise
 from kexie_pages.models import County, IndustryCategory
 
-HONEYPOT_FIELD = "website"
-TOKEN_FIELD = "form_token"  # noqa: S105 - a field name, not a secret
 TOKEN_SALT = "kexie_forms.token"  # noqa: S105
-TOKEN_MAX_AGE = 2 * 24 * 3600
 DEFAULT_MULTILINE_MAX = 5000
 DEFAULT_SINGLELINE_MAX = 255
 
@@ -45,18 +42,12 @@ KIND_EXTENSIONS = {
 
 def form_token_new(page_id: int) -> str:
     """Return a signed one-time token for a fresh copy of a form."""
-    return signing.dumps([page_id, uuid.uuid4().hex], salt=TOKEN_SALT)
+    return guards.form_token_new(page_id, salt=TOKEN_SALT)
 
 
 def form_token_valid(token: str, page_id: int) -> bool:
     """Whether ``token`` was issued by this site for this form and is not too old."""
-    try:
-        issued_for, _nonce = signing.loads(
-            token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE
-        )
-    except (signing.BadSignature, ValueError, TypeError):
-        return False
-    return issued_for == page_id
+    return guards.form_token_valid(token, page_id, salt=TOKEN_SALT)
 
 
 class MobileNumberField(forms.CharField):
@@ -150,60 +141,21 @@ class AttachmentField(forms.FileField):
         return upload
 
 
-class KexieBaseForm(BaseForm):
+class KexieBaseForm(GuardedFormMixin, BaseForm):
     """The base of every public form: a one-time token and a honeypot.
 
-    The token is signed and bound to the form page; it doubles as the
-    idempotency key, so a replayed POST finds the submission it already made.
+    The token is signed and bound to the form page; with a digest of the
+    answers it is the idempotency key, so an identical replayed POST finds
+    the submission it already made while changed answers are stored anew.
     """
 
+    token_salt = TOKEN_SALT
     # Django's Form.data (a QueryDict when bound to a request), declared
     # because Wagtail's BaseForm has no types and refresh_token() replaces it.
     data: dict[str, Any]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        page_id = self.page.pk if self.page else 0
-        self.fields[TOKEN_FIELD] = forms.CharField(
-            widget=forms.HiddenInput,
-            initial=form_token_new(page_id),
-            max_length=200,
-            required=True,
-            error_messages={
-                "required": _(
-                    "This form has expired. Please check your answers and submit again."
-                )
-            },
-        )
-        self.fields[HONEYPOT_FIELD] = forms.CharField(
-            required=False,
-            label=_("Leave this field empty"),
-            max_length=200,
-            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-        )
-
-    def clean_form_token(self) -> str:
-        token = self.cleaned_data[TOKEN_FIELD]
-        if not form_token_valid(token, self.page.pk if self.page else 0):
-            raise ValidationError(
-                _("This form has expired. Please check your answers and submit again."),
-                code="token",
-            )
-        return token
-
-    @property
-    def honeypot_filled(self) -> bool:
-        return bool(self.data.get(HONEYPOT_FIELD))
-
-    def visible_data_fields(self):
-        """The bound fields a person fills in (no token, no honeypot)."""
-        return [f for f in self if f.name not in (TOKEN_FIELD, HONEYPOT_FIELD)]
-
-    def refresh_token(self) -> None:
-        """Give a re-displayed form a fresh token, so resubmitting it is accepted."""
-        data = self.data.copy()
-        data[TOKEN_FIELD] = form_token_new(self.page.pk if self.page else 0)
-        self.data = data
+    def token_scope(self) -> int:
+        return self.page.pk if self.page else 0
 
 
 class KexieFormBuilder(FormBuilder):

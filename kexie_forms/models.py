@@ -233,12 +233,23 @@ class FormPage(AbstractEmailForm):
         return submission
 
     def render_landing_page(self, request, form_submission=None, *args, **kwargs):
-        """Redirect to the receipt (POST-redirect-GET): a refresh never posts again."""
+        """Redirect to the receipt (POST-redirect-GET): a refresh never posts again.
+
+        The receipt page's address carries the receipt code, which only the
+        submitter's browser has ever been sent.
+        """
         from django.shortcuts import redirect
+        from django.utils.http import urlencode
 
         if form_submission is None:  # preview of the landing page
             return super().render_landing_page(request, None, *args, **kwargs)
-        return redirect(f"{self.url}?receipt={form_submission.receipt_number}")
+        query = urlencode(
+            {
+                "receipt": form_submission.receipt_number,
+                "code": form_submission.receipt_code,
+            }
+        )
+        return redirect(f"{self.url}?{query}")
 
     def serve(self, request, *args, **kwargs):
         from .views import form_page_serve
@@ -301,6 +312,11 @@ class FormSubmission(AbstractFormSubmission):
     receipt_number = models.CharField(
         _("receipt number"), max_length=20, unique=True, db_index=True
     )
+    # The second factor of a status lookup, as kexie_forms.guards stores it
+    # (salted SHA-256; "" on receipts issued before codes existed).
+    receipt_code_hash = models.CharField(
+        _("receipt code (hashed)"), max_length=100, blank=True, editable=False
+    )
     # NULL, not "", for "no key": the unique constraint must ignore keyless rows.
     idempotency_key = models.CharField(  # noqa: DJ001
         _("idempotency key"), max_length=100, null=True, blank=True, editable=False
@@ -343,6 +359,10 @@ class FormSubmission(AbstractFormSubmission):
         blank=True,
         help_text=_("Seen by staff only, never by the submitter."),
     )
+
+    #: The plain receipt code, known only to the request that stored (or
+    #: replayed) the submission; never saved.
+    receipt_code: str = ""
 
     panels = [FieldPanel("status"), FieldPanel("notes")]
     # Submissions are data, not content: keep them (and their cost on every

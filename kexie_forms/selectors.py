@@ -49,13 +49,31 @@ def attachments_for_user(*, user) -> QuerySet:
 
 
 def submission_by_receipt(*, receipt_number: str) -> FormSubmission | None:
-    """The submission with this receipt number (for status lookups), if any."""
+    """The submission with this receipt number (for status lookups), if any.
+
+    The caller checks the receipt code (``guards.receipt_code_matches``)
+    before showing anything.
+    """
     return (
         FormSubmission.objects.select_related("page")
-        .only("receipt_number", "status", "submit_time", "page__title")
+        .only(
+            "receipt_number",
+            "receipt_code_hash",
+            "status",
+            "submit_time",
+            "form_data",
+            "page__title",
+        )
         .filter(receipt_number=receipt_number.strip().upper())
         .first()
     )
+
+
+def submission_on_page(*, page: FormPage, receipt_number: str) -> FormSubmission | None:
+    """The submission of ``page`` with this receipt number, for its thank-you page."""
+    return FormSubmission.objects.filter(
+        page=page, receipt_number=receipt_number.strip().upper()
+    ).first()
 
 
 def attachment_url(key) -> str:

@@ -8,9 +8,11 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from wagtail import hooks
 
+from kexie_pages.base.guards import body_digest
 from kexie_pages.models import County, IndustryCategory
 
 from .exceptions import PromotionUnavailable, SubmissionRefused
+from .guards import receipt_code_again, receipt_code_new
 from .models import (
     FormPage,
     FormSubmission,
@@ -60,25 +62,59 @@ def _form_data(*, page: FormPage, form) -> tuple[dict, County | None, list]:
     return data, county, uploads
 
 
+def form_answers_digest(*, page: FormPage, form) -> str:
+    """A fingerprint of a valid form's answers: what "the same submission" means.
+
+    Counties and industries count by code, files by their bytes' SHA-256, so
+    a replay of the same POST matches and any changed answer or file does not.
+    """
+    answers: dict = {}
+    for field in page.get_form_fields():
+        value = form.cleaned_data.get(field.clean_name)
+        if isinstance(value, County):
+            value = value.code
+        elif isinstance(value, IndustryCategory):
+            value = value.slug
+        elif field.field_type == "file":
+            value = _file_digest(value) if value else ""
+        answers[field.clean_name] = value
+    return body_digest(answers)
+
+
+def _file_digest(upload) -> str:
+    sha = hashlib.sha256()
+    for chunk in upload.chunks():
+        sha.update(chunk)
+    upload.seek(0)
+    return sha.hexdigest()
+
+
 def submission_create(
     *, page: FormPage, form, idempotency_key: str | None
 ) -> tuple[FormSubmission, bool]:
     """Store a valid form's submission once; return it and whether it is new.
 
-    A second call with the same ``idempotency_key`` (a refresh, a double
-    click, a retried API call) returns the first submission instead.
-    Raises :class:`SubmissionRefused` when the form is closed or full.
-    The key is stored as its SHA-256 digest: signed form tokens and clients'
-    own keys vary in length, the column does not.
+    A second call with the same ``idempotency_key`` *and the same answers*
+    (a refresh, a double click, a retried API call) returns the first
+    submission instead; the same key with changed answers (Back, edit,
+    submit) is a new submission with its own receipt. The key and a digest
+    of the answers are stored as one SHA-256: signed form tokens and
+    clients' own keys vary in length, the column does not.
+    The returned submission's ``receipt_code`` holds the plain receipt code
+    (also on a replay). Raises :class:`SubmissionRefused` when the form is
+    closed or full.
     """
+    material = None
     if idempotency_key:
-        idempotency_key = hashlib.sha256(idempotency_key.encode()).hexdigest()
-        existing = FormSubmission.objects.filter(
-            page=page, idempotency_key=idempotency_key
-        ).first()
+        material = f"{idempotency_key}\n{form_answers_digest(page=page, form=form)}"
+        idempotency_key = hashlib.sha256(material.encode()).hexdigest()
+        existing = _replayed(
+            page=page, idempotency_key=idempotency_key, material=material
+        )
         if existing:
             return existing, False
     data, county, uploads = _form_data(page=page, form=form)
+    code, code_hash = receipt_code_new(material=material)
     year = timezone.localdate().year
     try:
         with transaction.atomic():
@@ -91,6 +127,7 @@ def submission_create(
                 county=county,
                 idempotency_key=idempotency_key or None,
                 receipt_number=receipt_allocate(prefix=page.receipt_prefix, year=year),
+                receipt_code_hash=code_hash,
             )
             for field_name, key, upload in uploads:
                 attachment = SubmissionAttachment(
@@ -106,13 +143,29 @@ def submission_create(
                 )
                 attachment.save()
     except IntegrityError:
-        existing = FormSubmission.objects.filter(
-            page=page, idempotency_key=idempotency_key
-        ).first()
-        if idempotency_key and existing:
-            return existing, False
+        if idempotency_key and material:
+            existing = _replayed(
+                page=page, idempotency_key=idempotency_key, material=material
+            )
+            if existing:
+                return existing, False
         raise
+    submission.receipt_code = code
     return submission, True
+
+
+def _replayed(
+    *, page: FormPage, idempotency_key: str, material: str
+) -> FormSubmission | None:
+    """The submission an identical earlier request stored, with its code recomputed."""
+    existing = FormSubmission.objects.filter(
+        page=page, idempotency_key=idempotency_key
+    ).first()
+    if existing:
+        existing.receipt_code = receipt_code_again(
+            submission=existing, material=material
+        )
+    return existing
 
 
 def submission_review(

@@ -6,15 +6,28 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
 from wagtail.contrib.forms.views import SubmissionsListView
 from wagtail.models import Site
 
+from kexie_pages.base.guards import (
+    HONEYPOT_FILLED,
+    RATE_LIMITED,
+    TOKEN_FIELD,
+    rate_limit_exceeded,
+)
+
 from .exceptions import SubmissionRefused
-from .guards import body_too_large, rate_limit_exceeded
-from .models import FormPage, FormSubmission, RejectionReason
-from .selectors import attachments_for_user, submission_by_receipt, submissions_for_user
+from .guards import body_too_large, receipt_code_matches, receipt_code_normalise
+from .models import FormPage, RejectionReason
+from .selectors import (
+    attachments_for_user,
+    submission_by_receipt,
+    submission_on_page,
+    submissions_for_user,
+)
 from .services import rejection_record
 
 
@@ -43,23 +56,52 @@ def render_form(
 def form_page_serve(
     page: FormPage, request: HttpRequest, parent_serve, *args, **kwargs
 ):
-    """Serve a :class:`FormPage`: the blank form, a POST, or a receipt."""
+    """Serve a :class:`FormPage`: the blank form, a POST, or a receipt.
+
+    Every answer is private and uncacheable: the form carries a one-time
+    token and the receipt a code, neither of which a shared cache or the
+    browser's Back button should hand out again.
+    """
+    response = form_page_respond(page, request, parent_serve, *args, **kwargs)
+    add_never_cache_headers(response)
+    return response
+
+
+def form_page_respond(
+    page: FormPage, request: HttpRequest, parent_serve, *args, **kwargs
+):
     if request.method == "POST":
         return form_page_post(page, request)
-    receipt = request.GET.get("receipt")
-    if receipt:
-        submission = get_object_or_404(
-            FormSubmission, page=page, receipt_number=receipt[:20]
-        )
-        context = page.get_context(request)
-        context["form_submission"] = submission
-        return TemplateResponse(
-            request, page.get_landing_page_template(request), context
-        )
+    if request.GET.get("receipt"):
+        return receipt_page(page, request)
     reason = page.closed_reason()
     if reason:
         return render_form(page, request, None)
     return parent_serve(request, *args, **kwargs)
+
+
+def receipt_page(page: FormPage, request: HttpRequest) -> TemplateResponse:
+    """The thank-you page: ``?receipt=<number>&code=<receipt code>``.
+
+    Without the right code it is a 404, like an unknown number, so it tells
+    an enumerator nothing; its attempts count as status lookups.
+    """
+    if rate_limit_exceeded(request, scope="receipt_lookup"):
+        return lookup_refused(request)
+    code = receipt_code_normalise(request.GET.get("code", ""))
+    submission = submission_on_page(
+        page=page, receipt_number=request.GET.get("receipt", "")[:40]
+    )
+    if (
+        submission is None
+        or not submission.receipt_code_hash
+        or not receipt_code_matches(submission=submission, code=code)
+    ):
+        raise Http404
+    submission.receipt_code = code
+    context = page.get_context(request)
+    context["form_submission"] = submission
+    return TemplateResponse(request, page.get_landing_page_template(request), context)
 
 
 def form_page_post(page: FormPage, request: HttpRequest) -> HttpResponse:
@@ -77,34 +119,16 @@ def form_page_post(page: FormPage, request: HttpRequest) -> HttpResponse:
             page, request, None, error=too_large_message(page), status=413
         )
 
-    if rate_limit_exceeded(request):
+    if rate_limit_exceeded(request, scope="forms"):
         rejection_record(page_id=page.pk, reason=RejectionReason.RATE_LIMIT)
         form.is_valid()
         form.refresh_token()
-        return render_form(
-            page,
-            request,
-            form,
-            error=_(
-                "Too many submissions from your network. Your answers are kept "
-                "below: please wait a minute and submit again."
-            ),
-            status=429,
-        )
+        return render_form(page, request, form, error=str(RATE_LIMITED), status=429)
     if form.honeypot_filled:
         rejection_record(page_id=page.pk, reason=RejectionReason.HONEYPOT)
         form.is_valid()
         form.refresh_token()
-        return render_form(
-            page,
-            request,
-            form,
-            error=_(
-                "Your submission was not accepted. Leave the field "
-                "“Leave this field empty” blank and submit again."
-            ),
-            status=400,
-        )
+        return render_form(page, request, form, error=str(HONEYPOT_FILLED), status=400)
     reason = page.closed_reason()
     if reason:
         rejection_record(page_id=page.pk, reason=RejectionReason.CLOSED)
@@ -114,7 +138,7 @@ def form_page_post(page: FormPage, request: HttpRequest) -> HttpResponse:
         )
 
     if not form.is_valid():
-        token_bad = "form_token" in form.errors
+        token_bad = TOKEN_FIELD in form.errors
         rejection_record(
             page_id=page.pk,
             reason=RejectionReason.TOKEN if token_bad else RejectionReason.INVALID,
@@ -147,19 +171,54 @@ def too_large_message(page: FormPage) -> str:
     ) % {"limit": filesizeformat(page.max_body_bytes())}
 
 
+def lookup_refused(request: HttpRequest) -> TemplateResponse:
+    """The lookup page saying "too many lookups" (429), the number kept."""
+    context = {
+        "receipt": request.GET.get("receipt", "").strip()[:40],
+        "code": request.GET.get("code", "").strip()[:12],
+        "submission": None,
+        "error": _("Too many lookups. Please wait a minute."),
+    }
+    response = TemplateResponse(
+        request, "kexie_forms/receipt_lookup.html", context, status=429
+    )
+    add_never_cache_headers(response)
+    return response
+
+
 def receipt_lookup(request: HttpRequest) -> TemplateResponse:
-    """Public status lookup by receipt number: status only, never content."""
+    """Public status lookup by receipt number and receipt code: status only.
+
+    A wrong code and an unknown number get the same answer, so the page
+    never tells whether a number exists.
+    """
     receipt = request.GET.get("receipt", "").strip()[:40]
-    context = {"receipt": receipt, "submission": None, "not_found": False}
+    code = request.GET.get("code", "").strip()[:12]
+    context: dict = {"receipt": receipt, "code": code, "submission": None}
+    status = 200
     if receipt:
-        if rate_limit_exceeded(request, scope="lookup"):
-            context["error"] = _("Too many lookups. Please wait a minute.")
-            return TemplateResponse(
-                request, "kexie_forms/receipt_lookup.html", context, status=429
+        if rate_limit_exceeded(request, scope="receipt_lookup"):
+            return lookup_refused(request)
+        if not receipt_code_normalise(code):
+            context["error"] = _(
+                "Enter the receipt code printed under the receipt number as well."
             )
-        context["submission"] = submission_by_receipt(receipt_number=receipt)
-        context["not_found"] = context["submission"] is None
-    return TemplateResponse(request, "kexie_forms/receipt_lookup.html", context)
+            status = 400
+        else:
+            submission = submission_by_receipt(receipt_number=receipt)
+            if submission and receipt_code_matches(submission=submission, code=code):
+                context["submission"] = submission
+            else:
+                context["error"] = _(
+                    "No submission matches this receipt number and code. "
+                    "Check both and try again."
+                )
+                status = 404
+    response = TemplateResponse(
+        request, "kexie_forms/receipt_lookup.html", context, status=status
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -179,7 +238,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     else:
         form.is_valid()
         form.refresh_token()
-    return render_form(
+    response = render_form(
         page,
         request,
         form,
@@ -189,6 +248,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         ),
         status=403,
     )
+    add_never_cache_headers(response)
+    return response
 
 
 def form_page_for_path(request: HttpRequest) -> FormPage | None:

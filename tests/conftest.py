@@ -1,9 +1,10 @@
 """Fixtures more than one section uses (the home page, the news corpus, a real
-PDF, the fixtures folder, the browser), and the browser tests' skip-or-fail
-rule when Chromium is missing."""
+PDF, the fixtures folder, the browser, a public form's one-time token), and the
+browser tests' skip-or-fail rule when Chromium is missing."""
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -54,6 +55,20 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def form_token() -> Callable[..., str]:
+    """``form_token(client, url)``: open a public form page as a visitor does and
+    return the one-time token its form carries ("" when it shows no form)."""
+
+    def fetch(client, url: str) -> str:
+        """GET ``url`` with ``client`` and read the hidden ``form_token`` field."""
+        html = client.get(url).content.decode()
+        found = re.search(r'name="form_token" value="([^"]+)"', html)
+        return found.group(1) if found else ""
+
+    return fetch
 
 
 @pytest.fixture

@@ -17,6 +17,16 @@ the totals are exact across threads and worker processes. The cost: counts
 reach the database up to a few seconds late, and a worker killed with SIGKILL
 loses its last few seconds of counts. ``bench/bench_booklets.py`` compares
 this with an UPDATE per download and an INSERT per download.
+
+What counts: a whole file, or the first part of a resumed one (``bytes=0-``),
+and one client (address + user agent, hashed) once per booklet per hour
+(``KEXIE_DOWNLOAD_REPEAT_SECONDS``, 3600), remembered in Django's cache, so
+reloading, a download manager's probe and a resumed transfer add nothing; and
+at most 30 clients an hour per address and booklet.
+The ``?src=`` tag is kept when it is one of ``KEXIE_DOWNLOAD_SOURCES`` or one
+of the first ``KEXIE_DOWNLOAD_MAX_EXTRA_SOURCES`` other tags a booklet has
+seen; any further tag is counted as ``other``, so a flood of made-up tags
+adds at most that many rows per booklet and month.
 """
 
 import atexit
@@ -24,12 +34,13 @@ import logging
 import re
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date
 from typing import TypedDict
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import close_old_connections, transaction
 from django.db.models import F, Sum
 from django.http import (
@@ -48,9 +59,17 @@ from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.documents.models import document_served
 
+from ..base.guards import client_fingerprint, rate_limit_exceeded
 from ..base.spreadsheets import content_disposition
 from ..exceptions import KexiePagesError
-from .models import BookletDownloadCount, BookletPage, clean_source
+from .models import (
+    OTHER_SOURCE,
+    BookletDownloadCount,
+    BookletPage,
+    clean_source,
+    extra_sources_allowed,
+    known_sources,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +206,26 @@ def is_new_download(request: HttpRequest, response: HttpResponseBase) -> bool:
     return response.status_code == 200 or content_range.startswith("bytes 0-")
 
 
+def first_download_this_hour(request: HttpRequest, booklet_id: int) -> bool:
+    """Whether this download counts: the client's first of this booklet this hour.
+
+    A client is its address and user agent (one ``cache.add``, atomic: the
+    first request in the window wins). So that changing the user agent at
+    will cannot inflate a count either, one address counts at most
+    ``KEXIE_RATE_LIMITS["booklet_download"]`` (30 an hour) clients per
+    booklet: enough for a school or a village behind one NAT address.
+    """
+    window = int(getattr(settings, "KEXIE_DOWNLOAD_REPEAT_SECONDS", 3600))
+    if window <= 0:
+        return True
+    key = f"kexie:dl:{booklet_id}:{client_fingerprint(request)}"
+    if not cache.add(key, 1, timeout=window):
+        return False
+    return not rate_limit_exceeded(
+        request, scope="booklet_download", subject=booklet_id
+    )
+
+
 def serve_booklet_file(request: HttpRequest, booklet) -> HttpResponseBase:
     """The booklet's ``download/`` route: serve the PDF and count it."""
     if booklet.document is None:
@@ -197,7 +236,9 @@ def serve_booklet_file(request: HttpRequest, booklet) -> HttpResponseBase:
         filename=booklet.download_filename(),
         fallback=f"booklet-{booklet.pk}.{booklet.document.file_extension or 'pdf'}",
     )
-    if is_new_download(request, response):
+    if is_new_download(request, response) and first_download_this_hour(
+        request, booklet.pk
+    ):
         download_counter.add(booklet.pk, clean_source(request.GET.get("src", "")))
     return response
 
@@ -250,9 +291,8 @@ class DownloadCounter:
                     ).values_list("pk", flat=True)
                 )
                 with transaction.atomic():
-                    for (booklet_id, month, source), count in sorted(batch.items()):
-                        if booklet_id not in existing:
-                            continue  # deleted since: nothing to count against
+                    capped = _cap_sources(batch, existing)
+                    for (booklet_id, month, source), count in sorted(capped.items()):
                         row, created = BookletDownloadCount.objects.get_or_create(
                             booklet_id=booklet_id,
                             month=month,
@@ -283,6 +323,34 @@ class DownloadCounter:
                 self.flush()
             except Exception:
                 logger.exception("Could not write booklet download counts; will retry.")
+
+
+def _cap_sources(
+    batch: Counter[tuple[int, date, str]], booklet_ids: set[int]
+) -> Counter[tuple[int, date, str]]:
+    """``batch`` for live booklets, with tags past each booklet's allowance as ``other``."""
+    always = known_sources() | {"", OTHER_SOURCE}
+    seen: defaultdict[int, set[str]] = defaultdict(set)
+    rows = (
+        BookletDownloadCount.objects.filter(booklet_id__in=booklet_ids)
+        .exclude(source__in=always)
+        .values_list("booklet_id", "source")
+        .distinct()
+    )
+    for booklet_id, source in rows:
+        seen[booklet_id].add(source)
+    allowance = extra_sources_allowed()
+    capped: Counter[tuple[int, date, str]] = Counter()
+    for (booklet_id, month, source), count in sorted(batch.items()):
+        if booklet_id not in booklet_ids:
+            continue  # deleted since: nothing to count against
+        if source not in always and source not in seen[booklet_id]:
+            if len(seen[booklet_id]) < allowance:
+                seen[booklet_id].add(source)
+            else:
+                source = OTHER_SOURCE
+        capped[(booklet_id, month, source)] += count
+    return capped
 
 
 download_counter = DownloadCounter()

@@ -9,6 +9,7 @@ live in ``BookletDownloadCount``, one row per booklet, month and source.
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
@@ -52,11 +53,31 @@ def annotate_downloads(queryset: PageQuerySet) -> PageQuerySet:
 #: A ``?src=`` tag (where a download came from: poster, wechat, …).
 _SOURCE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
+#: Tags always counted on their own (setting ``KEXIE_DOWNLOAD_SOURCES``).
+DEFAULT_DOWNLOAD_SOURCES = ("poster", "wechat", "qr", "web", "print")
+#: Where downloads with a tag past a booklet's allowance are counted.
+OTHER_SOURCE = "other"
+
 
 def clean_source(value: str) -> str:
     """The ``?src=`` tag as stored: letters, digits, ``-`` and ``_``, else ``""``."""
     value = (value or "").strip()
     return value.lower() if _SOURCE_RE.fullmatch(value) else ""
+
+
+def known_sources() -> frozenset[str]:
+    """The tags every booklet counts separately, from ``KEXIE_DOWNLOAD_SOURCES``."""
+    configured = getattr(settings, "KEXIE_DOWNLOAD_SOURCES", DEFAULT_DOWNLOAD_SOURCES)
+    return frozenset(clean_source(tag) for tag in configured) - {""}
+
+
+def extra_sources_allowed() -> int:
+    """How many other tags one booklet may count separately (staff's own posters).
+
+    ``KEXIE_DOWNLOAD_MAX_EXTRA_SOURCES``, default 10; downloads with further
+    new tags are counted under ``other``, so nobody can add rows at will.
+    """
+    return int(getattr(settings, "KEXIE_DOWNLOAD_MAX_EXTRA_SOURCES", 10))
 
 
 class BookletIndexPage(SectionPage):

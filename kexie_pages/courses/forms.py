@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from ..base.guards import GuardedFormMixin
 from ..base.models import County, IndustryCategory
 from ..base.validators import is_mobile, phone_normalise
 
@@ -156,8 +157,14 @@ class CourseFilterForm(forms.Form):
         return courses
 
 
-class CourseRegistrationForm(forms.Form):
-    """The public sign-up: name, mobile number and village, nothing more."""
+class CourseRegistrationForm(GuardedFormMixin, forms.Form):
+    """The public sign-up: name, mobile number and village, nothing more.
+
+    With the county forms' defences (:class:`~kexie_pages.base.guards.GuardedFormMixin`):
+    a one-time token bound to the course, and a honeypot.
+    """
+
+    token_salt = "kexie_pages.courses.signup"  # noqa: S105 - a signing salt
 
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=30)
     phone = forms.CharField(
@@ -166,6 +173,13 @@ class CourseRegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     village = forms.CharField(label=_("Village"), max_length=50)
+
+    def __init__(self, *args, course_id: int = 0, **kwargs) -> None:
+        self.course_id = course_id
+        super().__init__(*args, **kwargs)
+
+    def token_scope(self) -> int:
+        return self.course_id
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()

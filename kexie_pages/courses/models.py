@@ -410,7 +410,9 @@ class CoursePage(RoutablePageMixin, Page):
 
     @path("")
     def course_route(self, request, *args, **kwargs):
-        return self.render(request)
+        from . import views
+
+        return views.course_page(request, self)
 
     @path("register/", name="register")
     def register_route(self, request):

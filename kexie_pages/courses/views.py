@@ -5,8 +5,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
+from ..base.guards import TOKEN_FIELD, body_digest, form_refusal, submit_once
 from ..base.models import County
 from .feeds import courses_ics_response
 from .forms import CourseFilterForm, CourseRegistrationForm
@@ -15,27 +17,57 @@ from .selectors import course_month_calendar, course_session_counts
 from .services import RegistrationRefused, course_register
 
 
+def course_page(request: HttpRequest, course: CoursePage) -> HttpResponse:
+    """The course page; while sign-up is open its form carries a one-time token,
+    so the page is then private and never stored by a cache or the browser."""
+    if not course.registration_open():
+        return course.render(request)
+    form = CourseRegistrationForm(course_id=course.pk)
+    response = course.render(request, context_overrides={"registration_form": form})
+    add_never_cache_headers(response)
+    return response
+
+
 @require_POST
 def course_register_view(request: HttpRequest, *, course: CoursePage) -> HttpResponse:
     """Take a sign-up; on success redirect back to the course with the outcome.
 
-    The redirect carries only ``confirmed`` or ``waitlisted``: never a name or
-    a phone number, so nothing personal lands in logs, history or caches.
+    The county forms' defences apply: per-address rate limit (scope
+    ``signup``), honeypot, a one-time token bound to the course; an identical
+    replay gets the first outcome without signing up twice. Capacity and the
+    one-sign-up-per-phone rule are the service's. The redirect carries only
+    ``confirmed`` or ``waitlisted``: never a name or a phone number, so
+    nothing personal lands in logs, history or caches.
     """
     if not course.registration_required:
         raise Http404
-    form = CourseRegistrationForm(request.POST)
-    if form.is_valid():
+    form = CourseRegistrationForm(request.POST, course_id=course.pk)
+    status, error = 400, ""
+    refusal = form_refusal(request, form, scope="signup")
+    if refusal:
+        status, error = refusal.status, refusal.message
+    elif form.is_valid():
+        data = form.submitted_data()
         try:
-            registration = course_register(course=course, **form.cleaned_data)
-        except RegistrationRefused as refusal:
-            form.add_error(None, refusal)
-        else:
-            return HttpResponseRedirect(
-                f"{course.url}?signup={registration.status}#signup"
+            outcome, _new = submit_once(
+                scope=f"signup:{course.pk}",
+                token=form.cleaned_data[TOKEN_FIELD],
+                digest=body_digest(data),
+                store=lambda: course_register(course=course, **data).status,
             )
-    response = course.render(request, context_overrides={"registration_form": form})
-    response.status_code = 400
+        except RegistrationRefused as refusal_reason:
+            form.add_error(None, refusal_reason)
+        else:
+            return HttpResponseRedirect(f"{course.url}?signup={outcome}#signup")
+        form.refresh_token()
+    else:
+        form.refresh_token()
+    response = course.render(
+        request,
+        context_overrides={"registration_form": form, "form_error": error},
+    )
+    response.status_code = status
+    add_never_cache_headers(response)
     return response
 
 

@@ -6,8 +6,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
+from ..base.guards import TOKEN_FIELD, body_digest, form_refusal, submit_once
 from ..base.spreadsheets import content_disposition
 from .forms import EnquiryForm
 from .models import Need, NeedsLibraryPage, NeedStatus
@@ -78,15 +80,35 @@ def needs_library(request: HttpRequest, page: NeedsLibraryPage) -> HttpResponse:
 def need_detail(
     request: HttpRequest, page: NeedsLibraryPage, need_id: int
 ) -> HttpResponse:
-    """One live need: its problem, status history, matched help and the enquiry form."""
+    """One live need: its problem, status history, matched help and the enquiry form.
+
+    The enquiry has the county forms' defences: per-address rate limit
+    (scope ``enquiry``), honeypot, a one-time token bound to the need; an
+    identical replay is stored once. Refusals show the input back.
+    """
     need: Need = get_object_or_404(
         Need.objects.public().select_related("county", "category"), pk=need_id
     )
-    form = EnquiryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
-        enquiry_create(need=need, **data)
-        return HttpResponseRedirect(page.need_url(need, request) + "?sent=1#enquiry")
+    form = EnquiryForm(request.POST or None, need_id=need.pk)
+    status, error = 200, ""
+    if request.method == "POST":
+        refusal = form_refusal(request, form, scope="enquiry")
+        if refusal:
+            status, error = refusal.status, refusal.message
+        elif form.is_valid():
+            data = form.submitted_data()
+            submit_once(
+                scope=f"enquiry:{need.pk}",
+                token=form.cleaned_data[TOKEN_FIELD],
+                digest=body_digest(data),
+                store=lambda: str(enquiry_create(need=need, **data).pk),
+            )
+            return HttpResponseRedirect(
+                page.need_url(need, request) + "?sent=1#enquiry"
+            )
+        else:
+            status = 400
+            form.refresh_token()
     experts, achievements = need_public_matches(need=need)
     context = page.get_context(request)
     context.update(
@@ -96,14 +118,17 @@ def need_detail(
             "matched_experts": experts,
             "matched_achievements": achievements,
             "form": form,
+            "form_error": error,
             "sent": request.GET.get("sent") == "1",
             "library_url": page.get_url(request),
         }
     )
-    status = 400 if request.method == "POST" else 200
-    return TemplateResponse(
+    response = TemplateResponse(
         request, "kexie_pages/need_detail.html", context, status=status
     )
+    if not context["sent"]:  # the form carries a one-time token
+        add_never_cache_headers(response)
+    return response
 
 
 def needs_download(

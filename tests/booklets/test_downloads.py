@@ -3,6 +3,7 @@ private and draft booklets withheld, and each download counted once."""
 
 import re
 import threading
+import time
 import urllib.parse
 from datetime import date
 
@@ -148,16 +149,19 @@ def test_a_missing_file_is_404_not_500(booklet, download_url):
 
 @pytest.mark.django_db
 def test_each_download_is_counted_once_by_month_and_source(booklet, download_url):
-    client = Client()
-    url = download_url(booklet)
-    client.get(url)
-    client.get(url, {"src": "poster"})
-    client.get(url, {"src": "poster"}, HTTP_RANGE="bytes=0-99")  # a first part: counts
-    client.get(
+    url = download_url(booklet)  # each download from another farmer's phone
+    Client(REMOTE_ADDR="10.0.0.1").get(url)
+    Client(REMOTE_ADDR="10.0.0.2").get(url, {"src": "poster"})
+    resuming = Client(REMOTE_ADDR="10.0.0.3")
+    resuming.get(
+        url, {"src": "poster"}, HTTP_RANGE="bytes=0-99"
+    )  # a first part: counts
+    resuming.get(
         url, {"src": "poster"}, HTTP_RANGE="bytes=100-"
     )  # its resumption: does not
-    client.head(url)
-    client.get(url, {"src": "<script>"})  # an unusable tag counts as direct
+    Client(REMOTE_ADDR="10.0.0.4").head(url)
+    # an unusable tag counts as direct
+    Client(REMOTE_ADDR="10.0.0.5").get(url, {"src": "<script>"})
     assert BookletDownloadCount.objects.count() == 0  # nothing written while serving
     assert download_counter.flush() == 4
     counts = {
@@ -173,14 +177,14 @@ def test_concurrent_downloads_are_counted_exactly(booklet, download_url):
     url = download_url(booklet)
     errors = []
 
-    def fetch(times: int) -> None:
-        client = Client()
-        for _ in range(times):
+    def fetch(thread: int, times: int) -> None:
+        for number in range(times):  # each download from another phone
+            client = Client(REMOTE_ADDR=f"10.0.{thread}.{number + 1}")
             response = client.get(url, {"src": "qr"})
             if len(b"".join(response.streaming_content)) != booklet.file_size:
                 errors.append(response.status_code)
 
-    threads = [threading.Thread(target=fetch, args=(10,)) for _ in range(20)]
+    threads = [threading.Thread(target=fetch, args=(n, 10)) for n in range(20)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -214,3 +218,66 @@ def test_a_failed_flush_keeps_the_counts(booklet, monkeypatch):
     monkeypatch.undo()
     assert download_counter.pending() == 1
     assert download_counter.flush() == 1
+
+
+# --- counters nobody can inflate (issue 11, item 10) ---------------------------------
+
+
+@pytest.mark.django_db
+def test_a_repeated_download_within_the_hour_counts_once(booklet, download_url):
+    url = download_url(booklet)
+    phone = Client(REMOTE_ADDR="10.0.0.1", HTTP_USER_AGENT="Mozilla/5.0 (Linux; HM)")
+    for _ in range(5):
+        assert phone.get(url, {"src": "poster"}).status_code == 200
+    phone.get(url, HTTP_RANGE="bytes=0-99")  # a download manager's first part
+    phone.get(url, HTTP_RANGE="bytes=100-")  # and its resumption
+    assert download_counter.flush() == 1
+    # Another phone behind the same address (another browser) is another reader.
+    Client(REMOTE_ADDR="10.0.0.1", HTTP_USER_AGENT="MicroMessenger/8.0").get(url)
+    assert download_counter.flush() == 1
+    assert booklet.download_count == 2
+
+
+@pytest.mark.django_db
+def test_a_download_counts_again_after_the_hour(booklet, download_url, settings):
+    settings.KEXIE_DOWNLOAD_REPEAT_SECONDS = 1
+    url = download_url(booklet)
+    phone = Client(REMOTE_ADDR="10.0.0.1")
+    phone.get(url)
+    phone.get(url)
+    time.sleep(1.1)
+    phone.get(url)
+    assert download_counter.flush() == 2
+
+
+@pytest.mark.django_db
+def test_a_flood_of_made_up_sources_adds_a_bounded_number_of_rows(
+    booklet, download_url, settings
+):
+    settings.KEXIE_DOWNLOAD_MAX_EXTRA_SOURCES = 3
+    url = download_url(booklet)
+    for number in range(200):
+        client = Client(REMOTE_ADDR=f"10.1.{number // 250}.{number % 250}")
+        client.get(url, {"src": f"spam{number:03d}"})
+    for number, source in enumerate(("poster", "wechat", "qr", "")):
+        Client(REMOTE_ADDR=f"10.2.0.{number}").get(url, {"src": source})
+    download_counter.flush()
+    Client(REMOTE_ADDR="10.3.0.1").get(url, {"src": "spam-late"})
+    download_counter.flush()
+    rows = dict(BookletDownloadCount.objects.values_list("source", "count"))
+    assert len(rows) == 4 + 3 + 1  # the known tags and direct, 3 others, "other"
+    assert rows["other"] == 200 - 3 + 1
+    assert rows["poster"] == rows["wechat"] == rows["qr"] == rows[""] == 1
+    assert sum(rows.values()) == 205
+
+
+@pytest.mark.django_db
+def test_made_up_user_agents_from_one_address_count_a_bounded_number(
+    booklet, download_url, settings
+):
+    settings.KEXIE_RATE_LIMITS = {"booklet_download": (5, 3600)}
+    url = download_url(booklet)
+    for number in range(40):
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_USER_AGENT=f"bot/{number}").get(url)
+    Client(REMOTE_ADDR="10.0.0.2").get(url)
+    assert download_counter.flush() == 5 + 1

@@ -1,5 +1,6 @@
-"""Fixtures of the lecture hall tests: the hall, courses, sign-ups, the editor,
-and a file copy of the database for the concurrency test."""
+"""Fixtures of the lecture hall tests: the hall, courses, sign-ups (with the
+form's one-time token), the editor, and a file copy of the database for the
+concurrency test."""
 
 import datetime
 import sqlite3
@@ -81,11 +82,37 @@ def add_course(at, county, category) -> Callable[..., CoursePage]:
 
 
 @pytest.fixture
-def sign_up() -> Callable:
-    """``sign_up(client, course, **data)``: post the sign-up form, as 王大成 by default."""
+def signup_token(form_token) -> Callable[..., str]:
+    """``signup_token(client, course)``: the one-time token of the course's sign-up
+    form, as the visitor's open page has it. Where the page shows no form any
+    more (the course began, was cancelled), the token a page opened earlier had."""
+
+    def token(client, course: CoursePage) -> str:
+        """Open the course page with ``client`` and read its sign-up token."""
+        from kexie_pages.courses.forms import CourseRegistrationForm
+
+        return (
+            form_token(client, course.url)
+            or CourseRegistrationForm(course_id=course.pk).new_token()
+        )
+
+    return token
+
+
+@pytest.fixture
+def sign_up(signup_token) -> Callable:
+    """``sign_up(client, course, **data)``: open the course page, then post its
+    sign-up form, as 王大成 by default."""
 
     def post(client, course, **data):
-        payload = {"name": "王大成", "phone": PHONE, "village": "王庄村", **data}
+        """Post the sign-up form of ``course`` with the token the page gave."""
+        payload = {
+            "name": "王大成",
+            "phone": PHONE,
+            "village": "王庄村",
+            "form_token": signup_token(client, course),
+            **data,
+        }
         return client.post(course.url + "register/", payload)
 
     return post

@@ -2,6 +2,7 @@
 month calendar, sign-ups (limits, bad input, concurrency) and privacy."""
 
 import datetime
+import re
 import sqlite3
 import threading
 
@@ -11,6 +12,7 @@ from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
 
+from kexie_pages.courses.forms import CourseRegistrationForm
 from kexie_pages.models import CourseRegistration, CourseSession
 
 from .helpers import PHONE, SHANGHAI
@@ -203,9 +205,11 @@ def test_duplicate_and_late_sign_ups_are_refused(hall, client, add_course, sign_
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_capacity_holds_under_fifty_concurrent_sign_ups(
-    hall, file_database, add_course
+    hall, file_database, add_course, signup_token
 ):
     course = add_course(hall, "c1", registration_required=True, capacity=20)
+    # Fifty farmers, each on their own phone with the course page open.
+    tokens = [signup_token(Client(), course) for _ in range(50)]
     if file_database:
         # Re-copy now that the course exists.
         target = sqlite3.connect(file_database["NAME"])
@@ -221,12 +225,13 @@ def test_capacity_holds_under_fifty_concurrent_sign_ups(
             if file_database:
                 connections["default"] = wrapper_class(file_database, "default")
             barrier.wait()
-            response = Client().post(
+            response = Client(REMOTE_ADDR=f"10.0.0.{number + 1}").post(
                 course.url + "register/",
                 {
                     "name": f"农户{number}",
                     "phone": f"138{number:08d}",
                     "village": "王庄村",
+                    "form_token": tokens[number],
                 },
             )
             results.append(response.status_code)
@@ -301,3 +306,83 @@ def test_new_courses_take_sign_ups_unless_staff_untick_it(hall):
         str(CoursePage._meta.get_field("registration_required").verbose_name)
         == "需要报名"
     )
+
+
+# --- the county forms' defences on the sign-up (issue 11, items 4 and 5) -----------
+
+
+@pytest.mark.django_db
+def test_a_replayed_sign_up_gets_the_first_outcome(
+    hall, client, add_course, signup_token
+):
+    course = add_course(hall, "c1", registration_required=True, capacity=5)
+    data = {
+        "name": "王大成",
+        "phone": PHONE,
+        "village": "王庄村",
+        "form_token": signup_token(client, course),
+    }
+    responses = [client.post(course.url + "register/", data) for _ in range(3)]
+    assert [r.status_code for r in responses] == [302, 302, 302]
+    assert {r["Location"] for r in responses} == {
+        f"{course.url}?signup=confirmed#signup"
+    }
+    assert CourseRegistration.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_eleventh_sign_up_in_a_minute_from_one_address_is_refused(
+    hall, client, add_course, sign_up
+):
+    course = add_course(hall, "c1", registration_required=True, capacity=3)
+    outcomes = [
+        sign_up(client, course, phone=f"1391234{n:04d}")["Location"].split("=")[-1]
+        for n in range(10)
+    ]
+    assert outcomes == ["confirmed#signup"] * 3 + ["waitlisted#signup"] * 7
+    refused = sign_up(client, course, phone="13900000011", village="李庄村")
+    html = refused.content.decode()
+    assert refused.status_code == 429
+    assert "提交过于频繁" in html
+    assert "13900000011" in html and "李庄村" in html  # the input is kept
+    assert CourseRegistration.objects.count() == 10
+    assert CourseRegistration.objects.filter(status="confirmed").count() == 3
+    other = sign_up(Client(REMOTE_ADDR="10.0.0.9"), course, phone="13900000012")
+    assert other["Location"].endswith("?signup=waitlisted#signup")  # still full
+
+
+@pytest.mark.django_db
+def test_sign_up_with_the_honeypot_filled_is_refused_and_not_stored(
+    hall, client, add_course, sign_up
+):
+    course = add_course(hall, "c1", registration_required=True, capacity=5)
+    response = sign_up(client, course, website="http://spam.example")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "您的提交未被接受" in html and "王庄村" in html
+    assert not CourseRegistration.objects.exists()
+
+
+@pytest.mark.django_db
+def test_sign_up_without_a_valid_token_keeps_the_input_and_gives_a_fresh_one(
+    hall, client, add_course, sign_up
+):
+    course = add_course(hall, "c1", registration_required=True, capacity=5)
+    other = add_course(hall, "c2", registration_required=True, capacity=5)
+    for token in ("", "forged", CourseRegistrationForm(course_id=other.pk).new_token()):
+        response = sign_up(client, course, form_token=token)
+        html = response.content.decode()
+        assert response.status_code == 400, token
+        assert "表单已过期" in html and "王庄村" in html
+    assert not CourseRegistration.objects.exists()
+    fresh = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+    assert sign_up(client, course, form_token=fresh).status_code == 302
+
+
+@pytest.mark.django_db
+def test_course_page_is_never_cached_while_it_takes_sign_ups(hall, client, add_course):
+    course = add_course(hall, "c1", registration_required=True, capacity=5)
+    control = client.get(course.url)["Cache-Control"]
+    assert "no-store" in control and "private" in control
+    walk_in = add_course(hall, "c2", registration_required=False)
+    assert "no-store" not in client.get(walk_in.url).get("Cache-Control", "")

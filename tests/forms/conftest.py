@@ -13,7 +13,15 @@ from django.test import Client
 from kexie_forms.models import FormPage, FormSubmission, SubmissionStatus, UserCounty
 from kexie_pages.models import County
 
-from .helpers import FUGOU, PDF, XIHUA, make_form_page, upload, valid_data
+from .helpers import (
+    FUGOU,
+    PDF,
+    XIHUA,
+    make_form_page,
+    receipt_code_of,
+    upload,
+    valid_data,
+)
 
 
 @pytest.fixture
@@ -49,7 +57,7 @@ def submissions(page):
     client = Client()
     made = {}
     for code, village in ((FUGOU, "前进村"), (XIHUA, '=HYPERLINK("http://x")')):
-        client.post(
+        response = client.post(
             page.url,
             valid_data(
                 page,
@@ -59,6 +67,8 @@ def submissions(page):
             ),
         )
         made[code] = FormSubmission.objects.get(county__code=code)
+        # The code the submitter was shown (its receipt page's address).
+        made[code].receipt_code = receipt_code_of(response)
     return made
 
 

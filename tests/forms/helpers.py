@@ -7,6 +7,8 @@ test_api.py's module-level ``answers``). conftest.py builds its fixtures on
 them.
 """
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kexie_forms.forms import form_token_new
@@ -70,3 +72,9 @@ def valid_data(page: FormPage, **overrides) -> dict:
 
 def upload(name: str, content: bytes, content_type: str = "application/pdf"):
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def receipt_code_of(response) -> str:
+    """The receipt code in the address a successful POST redirects to."""
+    query = parse_qs(urlsplit(response["Location"]).query)
+    return query["code"][0]

@@ -143,7 +143,9 @@ def test_review_records_status_reviewer_and_notes(county_a, submissions):
     assert own.reviewed_at is not None
     edit_page = county_a.get(url("edit", own.pk)).content.decode()
     assert "前进村" in edit_page  # the submitted data is shown to the reviewer
-    lookup = Client().get("/forms/receipt/", {"receipt": own.receipt_number})
+    lookup = Client().get(
+        "/forms/receipt/", {"receipt": own.receipt_number, "code": own.receipt_code}
+    )
     assert "需补充" in lookup.content.decode()
     assert "村委会证明" not in lookup.content.decode()  # notes stay private
 

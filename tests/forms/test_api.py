@@ -2,6 +2,7 @@
 and a property-based test that random input never yields a 5xx."""
 
 import json
+import re
 
 import pytest
 from django.core.cache import cache
@@ -138,13 +139,17 @@ def test_honeypot_and_closed_form(client, home):
 
 
 def test_receipt_status_lookup(client, page):
-    receipt = post_json(client, page, answers(page)).json()["receipt_number"]
+    receipt = post_json(client, page, answers(page)).json()
     FormSubmission.objects.update(status=SubmissionStatus.ACCEPTED)
-    body = client.get(f"{BASE}receipts/{receipt}").json()
+    body = client.get(
+        f"{BASE}receipts/{receipt['receipt_number']}",
+        {"code": receipt["receipt_code"]},
+    ).json()
     assert body["status_display"] == "已采纳"
     assert body["form"] == "需求征集"
     assert "form_data" not in body
-    assert client.get(f"{BASE}receipts/XQ-1999-000001").status_code == 404
+    unknown = client.get(f"{BASE}receipts/XQ-1999-000001", {"code": "K7P3QX"})
+    assert unknown.status_code == 404
 
 
 def test_unknown_or_draft_form_is_404(client, page):
@@ -216,3 +221,46 @@ class RandomInputNeverFails(TestCase):
             content_type="application/json",
         )
         assert raw.status_code < 500
+
+
+def test_same_key_with_changed_fields_is_a_new_submission(client, page):
+    first = post_json(client, page, answers(page), key="fill-1")
+    changed = post_json(client, page, answers(page, village="后进村"), key="fill-1")
+    assert (first.status_code, changed.status_code) == (201, 201)
+    assert changed.json()["receipt_number"] != first.json()["receipt_number"]
+    assert FormSubmission.objects.count() == 2
+    # an identical retry gets the first receipt, with the same receipt code
+    retry = post_json(client, page, answers(page), key="fill-1")
+    assert retry.status_code == 200
+    assert retry.json()["receipt_number"] == first.json()["receipt_number"]
+    assert retry.json()["receipt_code"] == first.json()["receipt_code"]
+    assert FormSubmission.objects.count() == 2
+
+
+def test_receipt_status_needs_the_code_and_is_rate_limited(client, page, settings):
+    settings.KEXIE_RATE_LIMITS = {"receipt_lookup": (4, 60)}
+    receipt = post_json(client, page, answers(page)).json()
+    number, code = receipt["receipt_number"], receipt["receipt_code"]
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{6}", code)
+    missing = client.get(f"{BASE}receipts/{number}")
+    assert missing.status_code == 400
+    assert missing.json()["message"] == "请同时填写回执编号下方的查询码。"
+    wrong = "222222" if code != "222222" else "333333"
+    refused = client.get(f"{BASE}receipts/{number}", {"code": wrong})
+    assert refused.status_code == 404
+    assert "status" not in refused.json()
+    found = client.get(f"{BASE}receipts/{number}", {"code": code.lower()})
+    assert found.status_code == 200
+    assert "no-store" in found["Cache-Control"] and "private" in found["Cache-Control"]
+    client.get(f"{BASE}receipts/{number}", {"code": wrong})
+    limited = client.get(f"{BASE}receipts/{number}", {"code": code})
+    assert limited.status_code == 429
+    assert limited.json()["message"] == "查询过于频繁，请稍等一分钟。"
+
+
+def test_openapi_documents_the_receipt_code(client, db):
+    schema = client.get("/api/v3/openapi.json").json()
+    lookup = schema["paths"]["/api/v3/kexie/forms/receipts/{receipt_number}"]["get"]
+    assert "code" in [p["name"] for p in lookup["parameters"]]
+    assert {"200", "400", "404", "429"} <= set(lookup["responses"])
+    assert "receipt_code" in schema["components"]["schemas"]["ReceiptOut"]["required"]

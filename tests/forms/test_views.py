@@ -16,7 +16,17 @@ from kexie_forms.models import (
 )
 from kexie_forms.services import receipt_allocate
 
-from .helpers import EXE, HTML, PDF, PNG, SVG, make_form_page, upload, valid_data
+from .helpers import (
+    EXE,
+    HTML,
+    PDF,
+    PNG,
+    SVG,
+    make_form_page,
+    receipt_code_of,
+    upload,
+    valid_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -252,9 +262,13 @@ def test_rate_limit_returns_429_with_the_data_shown_back(client, page, settings)
 
 
 def test_receipt_lookup_shows_status_not_content(client, page):
-    receipt = receipt_of(client.post(page.url, valid_data(page)))
+    posted = client.post(page.url, valid_data(page))
+    receipt, code = receipt_of(posted), receipt_code_of(posted)
     FormSubmission.objects.update(status=SubmissionStatus.NEEDS_MORE)
-    response = client.get("/forms/receipt/", {"receipt": receipt.lower()})
+    typed = f"{code[:3].lower()} {code[3:]}"  # as a farmer may type it
+    response = client.get(
+        "/forms/receipt/", {"receipt": receipt.lower(), "code": typed}
+    )
     html = response.content.decode()
     assert receipt in html
     assert "需补充" in html
@@ -263,12 +277,147 @@ def test_receipt_lookup_shows_status_not_content(client, page):
 
 
 def test_receipt_lookup_unknown_number(client, db):
-    response = client.get("/forms/receipt/", {"receipt": "XQ-2000-999999"})
-    assert "没有这个回执编号" in response.content.decode()
+    response = client.get(
+        "/forms/receipt/", {"receipt": "XQ-2000-999999", "code": "K7P3QX"}
+    )
+    assert response.status_code == 404
+    assert "没有与该回执编号和查询码相符的提交" in response.content.decode()
 
 
 def test_receipt_page_of_another_form_is_404(client, home):
     a = make_form_page(home, "a")
     b = make_form_page(home, "b")
-    receipt = receipt_of(client.post(a.url, valid_data(a)))
-    assert client.get(f"{b.url}?receipt={receipt}").status_code == 404
+    posted = client.post(a.url, valid_data(a))
+    query = f"receipt={receipt_of(posted)}&code={receipt_code_of(posted)}"
+    assert client.get(f"{a.url}?{query}").status_code == 200
+    assert client.get(f"{b.url}?{query}").status_code == 404
+
+
+# --- replays, receipt codes, caching (issue 11, items 4 and 5) ---------------------
+
+
+def test_changed_answers_with_a_reused_token_are_a_second_submission(client, page):
+    first = valid_data(page)
+    stored = client.post(page.url, first)
+    # Back to the form (same token), an answer changed, submitted again.
+    changed = client.post(page.url, {**first, "village": "后进村"})
+    assert changed.status_code == 302
+    assert receipt_of(changed) != receipt_of(stored)
+    assert sorted(
+        FormSubmission.objects.values_list("form_data__village", flat=True)
+    ) == [
+        "前进村",
+        "后进村",
+    ]
+    landing = client.get(changed["Location"]).content.decode()
+    assert receipt_of(changed) in landing
+    # Only an identical replay finds the earlier receipt (and shows its code).
+    again = client.post(page.url, {**first, "village": "后进村"})
+    assert again["Location"] == changed["Location"]
+    assert FormSubmission.objects.count() == 2
+
+
+def test_a_changed_attachment_is_a_second_submission(client, page):
+    token = valid_data(page)["form_token"]
+    client.post(
+        page.url, valid_data(page, form_token=token, attachment=upload("a.pdf", PDF))
+    )
+    client.post(
+        page.url, valid_data(page, form_token=token, attachment=upload("a.pdf", PDF))
+    )
+    assert FormSubmission.objects.count() == 1
+    png = upload("a.png", PNG, "image/png")
+    client.post(page.url, valid_data(page, form_token=token, attachment=png))
+    assert FormSubmission.objects.count() == 2
+
+
+def test_receipt_page_shows_the_code_and_needs_it(client, page):
+    posted = client.post(page.url, valid_data(page))
+    receipt, code = receipt_of(posted), receipt_code_of(posted)
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{6}", code)
+    html = client.get(posted["Location"]).content.decode()
+    assert code in html and "查询码" in html
+    assert f"receipt={receipt}&amp;code={code}" in html  # the lookup link
+    assert client.get(f"{page.url}?receipt={receipt}").status_code == 404
+    wrong = "222222" if code != "222222" else "333333"
+    assert client.get(f"{page.url}?receipt={receipt}&code={wrong}").status_code == 404
+    assert FormSubmission.objects.get().receipt_code_hash.startswith("sha256$")
+    assert code not in FormSubmission.objects.get().receipt_code_hash
+
+
+def test_receipt_lookup_without_or_with_a_wrong_code_is_refused(client, page):
+    posted = client.post(page.url, valid_data(page))
+    receipt, code = receipt_of(posted), receipt_code_of(posted)
+    FormSubmission.objects.update(status=SubmissionStatus.ACCEPTED)
+    missing = client.get("/forms/receipt/", {"receipt": receipt})
+    assert missing.status_code == 400
+    assert "请同时填写回执编号下方的查询码" in missing.content.decode()
+    assert "已采纳" not in missing.content.decode()
+    wrong = "222222" if code != "222222" else "333333"
+    refused = client.get("/forms/receipt/", {"receipt": receipt, "code": wrong})
+    assert refused.status_code == 404
+    assert "已采纳" not in refused.content.decode()
+    # the same answer as for a number nobody was given
+    unknown = client.get(
+        "/forms/receipt/", {"receipt": "XQ-2000-000001", "code": wrong}
+    )
+    assert unknown.status_code == 404
+    message = "没有与该回执编号和查询码相符的提交"
+    assert message in refused.content.decode() and message in unknown.content.decode()
+    shown = client.get("/forms/receipt/", {"receipt": receipt, "code": code})
+    assert "已采纳" in shown.content.decode()
+
+
+def test_receipt_lookups_are_rate_limited(client, page, settings):
+    settings.KEXIE_RATE_LIMITS = {"receipt_lookup": (5, 60)}
+    posted = client.post(page.url, valid_data(page))
+    receipt, code = receipt_of(posted), receipt_code_of(posted)
+    client.get(posted["Location"])  # the thank-you page counts as one lookup
+    for guess in ("222222", "333333", "444444", "555555"):
+        client.get("/forms/receipt/", {"receipt": receipt, "code": guess})
+    limited = client.get("/forms/receipt/", {"receipt": receipt, "code": code})
+    assert limited.status_code == 429
+    html = limited.content.decode()
+    assert "查询过于频繁" in html and receipt in html  # the number is kept
+    assert client.get(posted["Location"]).status_code == 429
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    assert (
+        other.get("/forms/receipt/", {"receipt": receipt, "code": code}).status_code
+        == 200
+    )
+
+
+def test_receipts_from_before_codes_are_looked_up_with_the_phones_last_digits(
+    client, page
+):
+    FormSubmission.objects.create(
+        page=page,
+        form_data={"village": "前进村", "mobile": "13803940001"},
+        receipt_number="XQ-2025-000007",
+        status=SubmissionStatus.RETURNED,
+    )
+    for code in ("", "1234", "K7P3QX"):
+        response = client.get(
+            "/forms/receipt/", {"receipt": "XQ-2025-000007", "code": code}
+        )
+        assert "已退回" not in response.content.decode(), code
+    response = client.get(
+        "/forms/receipt/", {"receipt": "XQ-2025-000007", "code": "0001"}
+    )
+    assert response.status_code == 200
+    assert "已退回" in response.content.decode()
+    assert "13803940001" not in response.content.decode()
+
+
+def test_form_and_receipt_pages_are_never_cached(client, page):
+    def private(response) -> bool:
+        control = response.get("Cache-Control", "")
+        return "no-store" in control and "private" in control
+
+    assert private(client.get(page.url))
+    assert private(client.post(page.url, valid_data(page, village="")))  # errors
+    posted = client.post(page.url, valid_data(page))
+    assert private(client.get(posted["Location"]))  # the receipt
+    lookup = {"receipt": receipt_of(posted), "code": receipt_code_of(posted)}
+    assert private(client.get("/forms/receipt/", lookup))
+    assert private(client.get("/forms/receipt/"))

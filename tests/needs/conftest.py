@@ -1,5 +1,5 @@
 """Fixtures of the needs library tests: the library page, a few needs, staff,
-and a small think-tank directory to match needs against."""
+a small think-tank directory to match needs against, and a visitor's enquiry."""
 
 from collections.abc import Callable, Iterator
 
@@ -10,7 +10,7 @@ from django.utils import translation
 from kexie_pages.models import County, Expert, IndustryCategory, Need, NeedsLibraryPage
 from kexie_pages.needs.services import needs_bulk_create
 
-from .helpers import SECRET_NAME, SECRET_PHONE
+from .helpers import ENQUIRY, SECRET_NAME, SECRET_PHONE
 
 
 @pytest.fixture(autouse=True)
@@ -134,3 +134,17 @@ def directory(db, county, category) -> dict[str, Expert]:
         "county_only": expert("己专家", "肉牛养殖", [yangzhi], [fugou]),
         "unrelated": expert("庚专家", "水产养殖", [yangzhi], [xihua]),
     }
+
+
+@pytest.fixture
+def enquire(form_token) -> Callable[..., object]:
+    """``enquire(client, need, **changes)``: open the need's page, then send
+    :data:`ENQUIRY` (with ``changes``) with the one-time token the page gave."""
+
+    def send(client, need: Need, **changes):
+        """Post the enquiry form of ``need`` as a visitor whose page is open."""
+        url = f"/needs/{need.pk}/"
+        data = {**ENQUIRY, "form_token": form_token(client, url), **changes}
+        return client.post(url, data)
+
+    return send

@@ -6,12 +6,13 @@ import io
 import re
 
 import pytest
+from django.test import Client
 from openpyxl import load_workbook
 
 from kexie_pages.models import Enquiry, Expert, Need, NeedStatus
 from kexie_pages.needs.services import need_confirm_match, need_set_status
 
-from .helpers import SECRET_NAME, SECRET_PHONE
+from .helpers import ENQUIRY, SECRET_NAME, SECRET_PHONE
 
 pytestmark = pytest.mark.django_db
 
@@ -245,18 +246,11 @@ def test_xlsx_export_groups_by_industry_and_is_formula_safe(
     assert workbook["种植"][2][4].data_type == "s"
 
 
-ENQUIRY = {
-    "kind": "society",
-    "organisation": "周口市植物保护学会",
-    "name": "赵老师",
-    "phone": "138 0000 1234",
-    "message": "我们可以派专家现场指导赤霉病防治。",
-}
-
-
-def test_enquiry_reaches_staff_and_accepting_moves_the_need(client, needs, staff):
+def test_enquiry_reaches_staff_and_accepting_moves_the_need(
+    client, needs, staff, enquire
+):
     need = needs["wheat"]
-    response = client.post(f"/needs/{need.pk}/", ENQUIRY)
+    response = enquire(client, need)
     assert response.status_code == 302
     assert response["Location"].endswith(f"/needs/{need.pk}/?sent=1#enquiry")
     page = client.get(response["Location"]).content.decode()
@@ -293,15 +287,15 @@ def test_enquiry_reaches_staff_and_accepting_moves_the_need(client, needs, staff
         ({"kind": "alien"}, "选择一个有效的选项"),
     ],
 )
-def test_enquiry_bad_input_in_chinese(client, needs, change, message):
-    response = client.post(f"/needs/{needs['wheat'].pk}/", {**ENQUIRY, **change})
+def test_enquiry_bad_input_in_chinese(client, needs, change, message, enquire):
+    response = enquire(client, needs["wheat"], **change)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Enquiry.objects.exists()
 
 
-def test_enquiry_honeypot_and_draft_needs(client, needs):
-    response = client.post(f"/needs/{needs['wheat'].pk}/", {**ENQUIRY, "website": "x"})
+def test_enquiry_honeypot_and_draft_needs(client, needs, enquire):
+    response = enquire(client, needs["wheat"], website="x")
     assert response.status_code == 400
     assert client.post(f"/needs/{needs['draft'].pk}/", ENQUIRY).status_code == 404
     assert not Enquiry.objects.exists()
@@ -315,3 +309,77 @@ def test_export_links_name_the_sites_public_address(client, library, make_need):
     response = client.get("/needs/export/csv/")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][-1] == f"https://kx.example.cn/needs/{need.pk}/"
+
+
+# --- the county forms' defences on the enquiry form (issue 11, items 4 and 5) ------
+
+
+def test_a_replayed_enquiry_is_stored_once(client, needs, form_token):
+    need = needs["wheat"]
+    url = f"/needs/{need.pk}/"
+    data = {**ENQUIRY, "form_token": form_token(client, url)}
+    responses = [client.post(url, data) for _ in range(3)]
+    assert [r.status_code for r in responses] == [302, 302, 302]
+    assert {r["Location"] for r in responses} == {f"{url}?sent=1#enquiry"}
+    assert Enquiry.objects.count() == 1
+
+
+def test_a_changed_enquiry_with_a_reused_token_is_stored_too(client, needs, form_token):
+    url = f"/needs/{needs['wheat'].pk}/"
+    data = {**ENQUIRY, "form_token": form_token(client, url)}
+    client.post(url, data)
+    # Back, the offer reworded, sent again with the page's old token.
+    changed = client.post(url, {**data, "message": "我们还可以提供抗病品种。"})
+    assert changed.status_code == 302
+    assert sorted(Enquiry.objects.values_list("message", flat=True)) == sorted(
+        [ENQUIRY["message"], "我们还可以提供抗病品种。"]
+    )
+
+
+def test_the_eleventh_enquiry_in_a_minute_from_one_address_is_refused(
+    client, needs, enquire
+):
+    need = needs["wheat"]
+    for number in range(10):
+        response = enquire(client, need, name=f"联系人{number}")
+        assert response.status_code == 302, number
+    refused = enquire(client, need, message="第十一条：可派两名专家。")
+    html = refused.content.decode()
+    assert refused.status_code == 429
+    assert "提交过于频繁" in html
+    assert "第十一条：可派两名专家。" in html  # the input is kept
+    assert Enquiry.objects.count() == 10
+    other = enquire(Client(REMOTE_ADDR="10.0.0.9"), need)
+    assert other.status_code == 302
+
+
+def test_enquiry_with_the_honeypot_filled_is_refused_and_not_stored(
+    client, needs, enquire
+):
+    response = enquire(client, needs["wheat"], website="http://spam.example")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "您的提交未被接受" in html
+    assert ENQUIRY["message"] in html
+    assert not Enquiry.objects.exists()
+
+
+def test_enquiry_without_a_valid_token_keeps_the_input_and_gives_a_fresh_one(
+    client, needs
+):
+    url = f"/needs/{needs['wheat'].pk}/"
+    response = client.post(url, {**ENQUIRY, "form_token": "forged"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "表单已过期" in html and ENQUIRY["message"] in html
+    assert not Enquiry.objects.exists()
+    fresh = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+    assert client.post(url, {**ENQUIRY, "form_token": fresh}).status_code == 302
+
+
+def test_need_page_with_the_enquiry_form_is_never_cached(client, needs, enquire):
+    url = f"/needs/{needs['wheat'].pk}/"
+    control = client.get(url)["Cache-Control"]
+    assert "no-store" in control and "private" in control
+    refused = enquire(client, needs["wheat"], phone="12345")
+    assert "no-store" in refused["Cache-Control"]
