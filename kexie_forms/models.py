@@ -211,9 +211,10 @@ class FormPage(AbstractEmailForm):
         return FormSubmission
 
     def get_submissions_list_view_class(self):
-        from .views import ScopedSubmissionsListView
+        # Imported here: the admin view imports this module.
+        from .viewsets import FormSubmissionsListView
 
-        return ScopedSubmissionsListView
+        return FormSubmissionsListView
 
     def process_form_submission(self, form):
         """Store the submission with a receipt, its attachments and county.

@@ -4,22 +4,15 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from kexie_pages.models import County
+# ``county_for_user`` lives in kexie_pages, which scopes its own admin by the
+# same binding; kexie_forms code imports it from here.
+from kexie_pages.base.selectors import CountyScope, county_for_user
 
-from .models import FormPage, FormSubmission, SubmissionAttachment, UserCounty
+from .models import FormPage, FormSubmission, SubmissionAttachment
 
-
-def county_for_user(*, user) -> County | None:
-    """The county a staff user is bound to, or ``None`` for city-wide staff.
-
-    Cached on the user object for the length of a request.
-    """
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if not hasattr(user, "_kexie_county"):
-        binding = UserCounty.objects.select_related("county").filter(user=user).first()
-        user._kexie_county = binding.county if binding else None
-    return user._kexie_county
+#: Submissions belong to the county the submitter chose; one without a county
+#: is city business, hidden from county users.
+SUBMISSION_SCOPE = CountyScope("county")
 
 
 def user_is_county_bound(*, user) -> bool:
@@ -35,10 +28,7 @@ def submissions_for_user(*, user, queryset: QuerySet | None = None) -> QuerySet:
     """
     if queryset is None:
         queryset = FormSubmission.objects.all()
-    county = county_for_user(user=user)
-    if county is None:
-        return queryset
-    return queryset.filter(county=county)
+    return SUBMISSION_SCOPE.visible(user=user, queryset=queryset)
 
 
 def attachments_for_user(*, user) -> QuerySet:

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
-from wagtail.contrib.forms.views import SubmissionsListView
 from wagtail.models import Site
 
 from kexie_pages.base.guards import (
@@ -320,12 +319,3 @@ def promotion_message(reason: str) -> str:
         "not_accepted": _("Only accepted submissions can be promoted."),
         "no_handler": _("The needs library is not installed yet."),
     }.get(reason, reason)
-
-
-class ScopedSubmissionsListView(SubmissionsListView):
-    """Wagtail's per-form submissions list, narrowed to the user's county."""
-
-    def get_base_queryset(self):
-        return submissions_for_user(
-            user=self.request.user, queryset=super().get_base_queryset()
-        )

@@ -1,9 +1,6 @@
 """Admin review of submissions, scoped to the reviewer's county in every view."""
 
-from typing import TYPE_CHECKING
-
 import django_filters
-from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -12,27 +9,21 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
+from wagtail.contrib.forms.views import SubmissionsListView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from kexie_pages.base.spreadsheets import formula_safe
+from kexie_pages.base.scoping import CountyPermissionPolicy, CountyScopedModelViewSet
+from kexie_pages.base.spreadsheets import SafeSpreadsheetExportMixin
 from kexie_pages.models import County
 
 from .models import FormPage, FormSubmission, SubmissionStatus, UserCounty
 from .selectors import county_for_user, submission_rows, submissions_for_user
 from .services import submission_review
 
-if TYPE_CHECKING:
-    # The mixins below go in front of Wagtail's generic views; as their base,
-    # mypy takes super() and self.request from there (Wagtail has no types).
-    from wagtail.admin.views.generic.base import BaseObjectMixin as _WagtailView
-else:
-    _WagtailView = object
 
-
-class SubmissionPermissionPolicy(ModelPermissionPolicy):
+class SubmissionPermissionPolicy(CountyPermissionPolicy):
     """Model permissions, narrowed to the user's county; nobody adds by hand."""
 
     def user_has_permission(self, user, action):
@@ -40,64 +31,23 @@ class SubmissionPermissionPolicy(ModelPermissionPolicy):
             return False
         return super().user_has_permission(user, action)
 
-    def user_has_permission_for_instance(self, user, action, instance):
-        county = county_for_user(user=user)
-        if county is not None and instance.county_id != county.pk:
+
+class UserCountyPermissionPolicy(ModelPermissionPolicy):
+    """Bindings are the city's to give: a county-bound user cannot rebind anyone."""
+
+    def user_has_permission(self, user, action):
+        if county_for_user(user=user) is not None:
             return False
-        return super().user_has_permission_for_instance(user, action, instance)
-
-    def instances_user_has_permission_for(self, user, action):
-        return submissions_for_user(
-            user=user,
-            queryset=super().instances_user_has_permission_for(user, action),
-        )
-
-
-class CountyObjectMixin(_WagtailView):
-    """A view of one submission answers 404 for another county's."""
-
-    def get_base_object_queryset(self):
-        return submissions_for_user(
-            user=self.request.user, queryset=super().get_base_object_queryset()
-        )
-
-    def get_object(self, *args, **kwargs):
-        # Some of Wagtail's views fetch the object straight from the model
-        # (inspect, usage); check the county of whatever they found.
-        obj = super().get_object(*args, **kwargs)
-        county = county_for_user(user=self.request.user)
-        if county is not None and obj.county_id != county.pk:
-            raise Http404
-        return obj
-
-
-class CountyScopedMixin(CountyObjectMixin):
-    """Every submission queryset a view reads goes through county scoping."""
-
-    def get_base_queryset(self):
-        return submissions_for_user(
-            user=self.request.user, queryset=super().get_base_queryset()
-        )
-
-    def get_queryset(self):
-        return submissions_for_user(
-            user=self.request.user, queryset=super().get_queryset()
-        )
-
-
-def _county_choices(request):
-    county = county_for_user(user=request.user) if request else None
-    if county is not None:
-        return County.objects.filter(pk=county.pk)
-    return County.objects.all()
+        return super().user_has_permission(user, action)
 
 
 class SubmissionFilterSet(WagtailFilterSet):
+    # The scoped viewset narrows the county choices to a county user's own.
     page = django_filters.ModelChoiceFilter(
         label=pgettext_lazy("submission", "Form"), queryset=FormPage.objects.all()
     )
     county = django_filters.ModelChoiceFilter(
-        label=_("County"), queryset=_county_choices
+        label=_("County"), queryset=County.objects.all()
     )
     status = django_filters.ChoiceFilter(
         label=pgettext_lazy("submission", "Status"), choices=SubmissionStatus.choices
@@ -111,16 +61,11 @@ class SubmissionFilterSet(WagtailFilterSet):
         fields = ["page", "county", "status", "submit_time"]
 
 
-class SubmissionIndexView(CountyScopedMixin, generic.IndexView):
-    def to_row_dict(self, item):
-        row = super().to_row_dict(item)
-        return {field: formula_safe(value) for field, value in row.items()}
-
-    def preprocess_field_value(self, field, value, export_format):
-        return formula_safe(super().preprocess_field_value(field, value, export_format))
+class SubmissionIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
+    """The review list; its exports are formula-safe, in Beijing time."""
 
 
-class SubmissionEditView(CountyScopedMixin, generic.EditView):
+class SubmissionEditView(generic.EditView):
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
@@ -145,22 +90,6 @@ class SubmissionEditView(CountyScopedMixin, generic.EditView):
         )
 
 
-class SubmissionDeleteView(CountyScopedMixin, generic.DeleteView):
-    pass
-
-
-class SubmissionInspectView(CountyScopedMixin, generic.InspectView):
-    pass
-
-
-class SubmissionHistoryView(CountyObjectMixin, history.HistoryView):
-    pass
-
-
-class SubmissionUsageView(CountyObjectMixin, usage.UsageView):
-    pass
-
-
 class SubmissionDataPanel(Panel):
     """Read-only display of what was submitted, above the review fields."""
 
@@ -173,8 +102,11 @@ class SubmissionDataPanel(Panel):
             return context
 
 
-class SubmissionViewSet(ModelViewSet):
-    """Review submissions: list, filter, export, inspect, review, delete."""
+class SubmissionViewSet(CountyScopedModelViewSet):
+    """Review submissions: list, filter, export, inspect, review, delete.
+
+    Scoped to a county-bound user's county in every view (``kexie_pages.base.scoping``).
+    """
 
     model = FormSubmission
     icon = "form"
@@ -185,10 +117,6 @@ class SubmissionViewSet(ModelViewSet):
     name = "kexie_submissions"
     index_view_class = SubmissionIndexView
     edit_view_class = SubmissionEditView
-    delete_view_class = SubmissionDeleteView
-    inspect_view_class = SubmissionInspectView
-    history_view_class = SubmissionHistoryView
-    usage_view_class = SubmissionUsageView
     inspect_view_enabled = True
     copy_view_enabled = False
     add_to_reference_index = False
@@ -250,3 +178,18 @@ class UserCountyViewSet(ModelViewSet):
     list_display = ["user", "county"]
     form_fields = ["user", "county"]
     copy_view_enabled = False
+
+
+class FormSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView):
+    """Wagtail's per-form submissions list (报表 → 表单) and its CSV/XLSX export.
+
+    Narrowed to the user's county, though county users are kept out of
+    Wagtail's forms area altogether (``wagtail_hooks``); its exports hold what
+    anonymous visitors typed, so they are formula-safe, in Beijing time, and
+    the CSV has a BOM. ``FormPage.get_submissions_list_view_class`` returns it.
+    """
+
+    def get_base_queryset(self):
+        return submissions_for_user(
+            user=self.request.user, queryset=super().get_base_queryset()
+        )

@@ -9,12 +9,22 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
-from . import views
-from .models import FormSubmission, RejectionCount, RejectionReason
-from .selectors import user_is_county_bound
-from .viewsets import SubmissionPermissionPolicy, SubmissionViewSet, UserCountyViewSet
+from kexie_pages.base.scoping import register_county_scope
 
-register_permission_policy(FormSubmission, SubmissionPermissionPolicy(FormSubmission))
+from . import views
+from .models import FormSubmission, RejectionCount, RejectionReason, UserCounty
+from .selectors import SUBMISSION_SCOPE, user_is_county_bound
+from .viewsets import (
+    SubmissionPermissionPolicy,
+    SubmissionViewSet,
+    UserCountyPermissionPolicy,
+    UserCountyViewSet,
+)
+
+register_county_scope(
+    FormSubmission, SUBMISSION_SCOPE, policy_class=SubmissionPermissionPolicy
+)
+register_permission_policy(UserCounty, UserCountyPermissionPolicy(UserCounty))
 
 
 @hooks.register("register_admin_viewset")

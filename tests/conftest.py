@@ -1,6 +1,6 @@
 """Fixtures more than one section uses (the home page, the news corpus, a real
-PDF, the fixtures folder, the browser, a public form's one-time token), and the
-browser tests' skip-or-fail rule when Chromium is missing."""
+PDF, the fixtures folder, the browser, a public form's one-time token, county-bound
+staff), and the browser tests' skip-or-fail rule when Chromium is missing."""
 
 import json
 import os
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from fpdf import FPDF
 from wagtail.models import Page, Site
 
@@ -136,6 +137,39 @@ def make_pdf() -> Callable[..., bytes]:
         return bytes(pdf.output())
 
     return make
+
+
+@pytest.fixture
+def county_staff(db) -> Callable[..., Client]:
+    """``county_staff(county_code, *permissions)``: a logged-in client of staff
+    holding the admin and ``permissions`` (``"app_label.codename"``), bound to
+    the county with that code (设置 → 县区工作人员绑定), or city staff for None."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    from kexie_forms.models import UserCounty
+    from kexie_pages.models import County
+
+    def log_in(county_code: str | None, *permissions: str) -> Client:
+        user = get_user_model().objects.create_user(
+            f"staff-{county_code or 'city'}-{get_user_model().objects.count()}"
+        )
+        user.user_permissions.add(
+            Permission.objects.get(codename="access_admin"),
+            *[
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, _dot, codename in (p.partition(".") for p in permissions)
+            ],
+        )
+        if county_code:
+            UserCounty.objects.create(
+                user=user, county=County.objects.get(code=county_code)
+            )
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return log_in
 
 
 @pytest.fixture

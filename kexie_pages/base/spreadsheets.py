@@ -3,20 +3,31 @@ one XLSX writer, and one ``Content-Disposition`` helper.
 
 Exports (directories, needs, course sign-ups, submissions) go to staff and
 counties who open them in Excel or WPS; a cell that starts like a formula would
-run there, so every export passes its cells through ``formula_safe``.
+run there, so every export passes its cells through ``formula_safe``. Wagtail's
+own listing exports (``SpreadsheetExportMixin``) get the same treatment from
+:class:`SafeSpreadsheetExportMixin`.
 """
 
 import csv
+import datetime
 import io
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TypeVar, overload
+from typing import TYPE_CHECKING, TypeVar, overload
 
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+if TYPE_CHECKING:
+    # The mixin goes in front of Wagtail's SpreadsheetExportMixin; as its base,
+    # mypy takes super() from there (Wagtail has no types).
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin as _WagtailExport
+else:
+    _WagtailExport = object
 
 #: A cell starting with one of these is a formula to Excel and LibreOffice.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -133,3 +144,38 @@ def workbook_bytes(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+class SafeSpreadsheetExportMixin(_WagtailExport):
+    """Wagtail's listing exports (CSV and XLSX) as every file of the site is made.
+
+    Put it in front of a view using Wagtail's ``SpreadsheetExportMixin`` (a
+    viewset's index view, the forms' submissions list). Wagtail copies text
+    into the cells as it is (a visitor's ``=HYPERLINK(…)`` runs in Excel),
+    writes times in UTC (naive, in the XLSX; with ``+00:00``, in the CSV) and
+    a CSV without a byte-order mark (Excel in China then reads it as GBK).
+    Here every cell and heading goes through :func:`formula_safe`, times are in
+    the site's time zone (Asia/Shanghai), and the CSV starts with a BOM.
+    """
+
+    def preprocess_field_value(self, field, value, export_format):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            # Naive local time: Wagtail leaves it so in the XLSX (a real date
+            # cell), and in the CSV it reads as the clock on the wall did.
+            value = timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+        return formula_safe(super().preprocess_field_value(field, value, export_format))
+
+    def get_heading(self, queryset, field):
+        return formula_safe(super().get_heading(queryset, field))
+
+    def stream_csv(self, queryset):
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        response["Content-Disposition"] = content_disposition(
+            f"{self.get_filename()}.csv", fallback="export.csv"
+        )
+        return response

@@ -1,4 +1,12 @@
-"""The lecture hall in the admin: sign-ups (staff only) and the statistics panel."""
+"""The lecture hall in the admin: sign-ups (staff only) and the statistics panel.
+
+Sign-ups are scoped to the county of their course: a county-bound user sees,
+exports and chooses only the sign-ups of their county's courses (``base.scoping``).
+Course pages themselves are editorial content under Wagtail's page permissions
+(give a county's group rights on its part of the tree if courses are filed so);
+they hold no personal data. The statistics panel counts courses and attendance
+per county, public figures, for everyone.
+"""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,28 +14,23 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
-from wagtail.snippets.views.snippets import SnippetViewSet
 
-from ..base.spreadsheets import formula_safe
+from ..base.scoping import CountyScopedSnippetViewSet, register_county_scope
+from ..base.selectors import CountyScope
+from ..base.spreadsheets import SafeSpreadsheetExportMixin
 from .models import CourseRegistration
 from .selectors import course_statistics
 from .services import course_seats_rebalance
 
 
-class CourseRegistrationIndexView(SnippetIndexView):
-    """The sign-up listing; its CSV export is formula-safe like the XLSX one."""
-
-    def write_csv_row(self, writer, row_dict):
-        return super().write_csv_row(
-            writer, {field: formula_safe(value) for field, value in row_dict.items()}
-        )
-
-    def to_row_dict(self, item):
-        row = super().to_row_dict(item)
-        return {field: formula_safe(value) for field, value in row.items()}
+class CourseRegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
+    """The sign-up listing; its exports are formula-safe, in Beijing time."""
 
 
-class CourseRegistrationViewSet(SnippetViewSet):
+register_county_scope(CourseRegistration, CountyScope("course__county"))
+
+
+class CourseRegistrationViewSet(CountyScopedSnippetViewSet):
     """Sign-ups for courses: personal data, so only staff with permission see them."""
 
     model = CourseRegistration

@@ -6,6 +6,15 @@ filtered list, and the import flow: upload → dry-run preview of every row →
 confirm, which starts a ``DirectoryImportJob`` (a django-tasks task, see
 ``directories.jobs``) whose page shows its progress and then its result.
 ``wagtail_hooks`` registers the group.
+
+County scope (``base.scoping``): the think tank is the city's, but its entries
+carry phones and e-mails, so a county-bound user sees the associations,
+demonstration bases and tech-leaders of their county, and the experts and
+achievements that serve their county or the whole city (none named). They
+change only entries that are theirs alone; an expert shared with other
+counties is read-only to them. Importing writes across the city by natural
+key, so it is city staff's (county users may still download the blank
+template, which holds only the taxonomy).
 """
 
 from collections.abc import Callable
@@ -25,10 +34,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views import View
 from wagtail.admin.auth import require_admin_access
+from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.helpers.search import BaseSearchHandler
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
-from wagtail_modeladmin.views import IndexView
+from wagtail_modeladmin.views import CreateView, EditView, IndexView
 
+from ..base.models import County
+from ..base.scoping import (
+    COUNTY_SCOPES,
+    county_fields_narrow,
+    county_guarded_urls,
+    county_scoped,
+    register_county_scope,
+)
+from ..base.selectors import CountyScope, county_for_user
 from ..base.spreadsheets import content_disposition
 from .exports import directory_export, directory_template, failed_rows_workbook
 from .jobs import import_job_progress, import_job_start
@@ -48,6 +67,12 @@ from .uploads import pending_upload_delete, pending_upload_read, pending_upload_
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+register_county_scope(Expert, CountyScope("counties", shared=True))
+register_county_scope(Achievement, CountyScope("counties", shared=True))
+register_county_scope(Association, CountyScope("county"))
+register_county_scope(DemonstrationBase, CountyScope("county"))
+register_county_scope(TechLeader, CountyScope("county"))
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -93,6 +118,13 @@ class TaxonomyListFilter(RelatedFieldListFilter):
 
     def field_admin_ordering(self, field, request, model_admin):
         return ()
+
+    def field_choices(self, field, request, model_admin):
+        choices = super().field_choices(field, request, model_admin)
+        county = county_for_user(user=request.user)
+        if county is not None and field.related_model is County:
+            choices = [(pk, label) for pk, label in choices if pk == county.pk]
+        return choices
 
 
 def _taxonomy(name: str) -> tuple:
@@ -159,6 +191,49 @@ def _yes_no(field_name: str, label: "StrOrPromise") -> Callable[[Any], str]:
     return column
 
 
+class CountyPermissionHelper(PermissionHelper):
+    """Model permissions, narrowed to the entries of a county-bound user's county."""
+
+    def _allows(self, user, obj, action: str) -> bool:
+        return COUNTY_SCOPES[self.model].allows(user=user, instance=obj, action=action)
+
+    def user_can_inspect_obj(self, user, obj):
+        return super().user_can_inspect_obj(user, obj) and self._allows(
+            user, obj, "view"
+        )
+
+    def user_can_edit_obj(self, user, obj):
+        return super().user_can_edit_obj(user, obj) and self._allows(
+            user, obj, "change"
+        )
+
+    def user_can_delete_obj(self, user, obj):
+        return super().user_can_delete_obj(user, obj) and self._allows(
+            user, obj, "delete"
+        )
+
+
+class CountyFormMixin:
+    """The county fields of the add and edit forms offer only the user's county."""
+
+    request: Any
+
+    def get_form(self):
+        form = super().get_form()  # type: ignore[misc]
+        county_fields_narrow(
+            form.fields.values(), user=self.request.user, required=True
+        )
+        return form
+
+
+class DirectoryCreateView(CountyFormMixin, CreateView):
+    pass
+
+
+class DirectoryEditView(CountyFormMixin, EditView):
+    pass
+
+
 public_column = _yes_no("is_public", gettext_lazy("public"))
 advanced_column = _yes_no("is_advanced", gettext_lazy("commended as advanced"))
 
@@ -168,6 +243,9 @@ class DirectoryModelAdmin(ModelAdmin):
 
     inspect_view_enabled = True
     index_view_class = DirectoryIndexView
+    create_view_class = DirectoryCreateView
+    edit_view_class = DirectoryEditView
+    permission_helper_class = CountyPermissionHelper
     index_template_name = "kexie_pages/admin/directory_index.html"
     search_handler_class = ChineseSearchHandler
     search_fields = ("name",)  # any value: ChineseSearchHandler uses the index
@@ -178,8 +256,17 @@ class DirectoryModelAdmin(ModelAdmin):
     def directory(self) -> str:
         return directory_name(self.model)
 
+    def get_queryset(self, request):
+        return county_scoped(user=request.user, queryset=super().get_queryset(request))
+
     def user_can_import(self, user) -> bool:
-        """Importing adds and changes entries, so it needs both permissions."""
+        """Importing adds and changes entries, so it needs both permissions.
+
+        It matches rows to entries of every county by natural key, so a
+        county-bound user may not import at all.
+        """
+        if county_for_user(user=user) is not None:
+            return False
         helper = self.permission_helper
         return helper.user_has_specific_permission(
             user, helper.get_perm_codename("add")
@@ -188,7 +275,12 @@ class DirectoryModelAdmin(ModelAdmin):
         )
 
     def get_admin_urls_for_registration(self):
-        urls = super().get_admin_urls_for_registration()
+        # Another county's entry is a 404 in every view naming one.
+        urls = county_guarded_urls(
+            list(super().get_admin_urls_for_registration()),
+            model=self.model,
+            kwarg="instance_pk",
+        )
         views = {
             "import": DirectoryImportView,
             "confirm": DirectoryConfirmView,
@@ -196,7 +288,7 @@ class DirectoryModelAdmin(ModelAdmin):
             "template": DirectoryTemplateView,
         }
         return (
-            urls
+            tuple(urls)
             + tuple(
                 re_path(
                     rf"^{self.url_helper.base_url_path}/{action}/$",

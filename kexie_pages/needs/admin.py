@@ -5,6 +5,11 @@ with a matching screen per need: its enquiries (accept → 对接中), its statu
 and ranked suggestions of experts and achievements with their reasons,
 confirmed in one click. Enquiries have their own list. ``wagtail_hooks``
 registers the group and the dashboard panel.
+
+A county-bound user sees only their county's needs and the enquiries about
+them, everywhere (lists, exports, choosers, the matching screen, the
+dashboard): see ``base.scoping``. The matching suggestions still come from the
+whole think tank, by name and employer only: any expert may help any county.
 """
 
 from django.contrib import messages
@@ -20,10 +25,16 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, TitleColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup, WorkflowPreviewView
 
 from kexie_forms.exceptions import PromotionUnavailable
 
+from ..base.scoping import (
+    CountyScopedSnippetViewSet,
+    county_scoped,
+    register_county_scope,
+)
+from ..base.selectors import CountyScope, county_for_user
 from ..directories.models import Achievement, Expert
 from .matching import need_keywords, need_match_suggestions
 from .models import Enquiry, EnquiryStatus, Need, NeedStatus
@@ -47,7 +58,28 @@ class MatchingColumn(Column):
         return format_html('<a href="{}">{}</a>', url, _("Match"))
 
 
-class NeedViewSet(SnippetViewSet):
+register_county_scope(Need, CountyScope("county"))
+register_county_scope(Enquiry, CountyScope("need__county"))
+
+
+class NeedWorkflowPreviewView(WorkflowPreviewView):
+    """The moderation preview of a need, without the revision mark on the request.
+
+    Wagtail marks the preview request with the need's revision id; the need's
+    page template shows the user bar for the needs library page it sits
+    under, which then looks that id up as a *page* revision (a 500).
+    """
+
+    def get(self, request, *args, **kwargs):
+        if self.task_state is None or not self.task.get_actions(
+            self.object, request.user
+        ):
+            return super().get(request, *args, **kwargs)  # Wagtail's refusal
+        need = self.task_state.revision.as_object()
+        return need.make_preview_request(request, need.default_preview_mode)
+
+
+class NeedViewSet(CountyScopedSnippetViewSet):
     model = Need
     icon = "help"
     menu_label = gettext_lazy("Technical needs")
@@ -66,8 +98,12 @@ class NeedViewSet(SnippetViewSet):
         MatchingColumn("matching", label=gettext_lazy("Matching")),
     ]
     list_filter = ["county", "category", "status", "urgency", "live"]
-    search_fields = ["title", "description", "village"]
+    # No ``search_fields``: naming fields makes Wagtail restrict the index
+    # query to those columns, which the SQLite FTS table lacks (a 500 on
+    # every search); the Chinese index already covers title, problem,
+    # village and township.
     list_per_page = 50
+    workflow_preview_view_class = NeedWorkflowPreviewView
     ordering = ["-reported_on", "-id"]
 
     def get_urlpatterns(self):
@@ -76,10 +112,16 @@ class NeedViewSet(SnippetViewSet):
         ]
 
     def matching_view(self, request, pk: int):
+        # The URL is county-guarded (another county's need is a 404 before
+        # this runs); the lookup is scoped as well, for any other caller.
         if not self.permission_policy.user_has_permission(request.user, "change"):
             raise PermissionDenied
         need: Need = get_object_or_404(
-            Need.objects.select_related("county", "category"), pk=pk
+            county_scoped(
+                user=request.user,
+                queryset=Need.objects.select_related("county", "category"),
+            ),
+            pk=pk,
         )
         url = reverse("wagtailsnippets_kexie_pages_need:matching", args=[pk])
         if request.method == "POST":
@@ -160,7 +202,7 @@ class EnquiryNeedColumn(Column):
         return format_html('<a href="{}">{}</a>', url, instance.need)
 
 
-class EnquiryViewSet(SnippetViewSet):
+class EnquiryViewSet(CountyScopedSnippetViewSet):
     model = Enquiry
     icon = "mail"
     menu_label = gettext_lazy("Enquiries")
@@ -196,10 +238,14 @@ class NeedsDashboardPanel(Component):
     order = 150
     template_name = "kexie_pages/admin/needs_dashboard_panel.html"
 
+    def __init__(self, user) -> None:
+        self.user = user
+
     def get_context_data(self, parent_context=None) -> dict:
+        enquiries = county_scoped(user=self.user, queryset=Enquiry.objects.all())
         return {
-            "stats": needs_statistics(),
-            "new_enquiries": Enquiry.objects.filter(status=EnquiryStatus.NEW).count(),
+            "stats": needs_statistics(county=county_for_user(user=self.user)),
+            "new_enquiries": enquiries.filter(status=EnquiryStatus.NEW).count(),
             "needs_url": reverse("wagtailsnippets_kexie_pages_need:list"),
             "enquiries_url": reverse("wagtailsnippets_kexie_pages_enquiry:list"),
         }
@@ -212,7 +258,7 @@ register_snippet(NeedsViewSetGroup)
 def add_needs_panel(request, panels) -> None:
     """The needs statistics on the dashboard, for staff who may edit needs."""
     if request.user.has_perm("kexie_pages.change_need"):
-        panels.append(NeedsDashboardPanel())
+        panels.append(NeedsDashboardPanel(request.user))
 
 
 @hooks.register("kexie_forms_promote_submission")

@@ -231,31 +231,35 @@ def need_public_matches(*, need: Need) -> tuple[list[Expert], list[Achievement]]
     return experts, achievements
 
 
-def needs_statistics(*, live_only: bool = False) -> dict:
+def needs_statistics(*, live_only: bool = False, county: County | None = None) -> dict:
     """Needs per county × status and per industry, for the dashboard and reports.
 
     Returns ``{"statuses": [(value, label)], "counties": [{"county", "by_status",
     "total"}], "industries": [{"category", "total", "households", "solved"}],
     "by_status": {status: n}, "total": n}``; every county and industry appears,
-    with zeros where it has no needs.
+    with zeros where it has no needs. With ``county`` (a county-bound user's
+    dashboard) only that county's needs are counted and only its row is listed.
     """
     needs = Need.objects.all()
     if live_only:
         needs = needs.filter(live=True)
+    if county is not None:
+        needs = needs.filter(county=county)
     grid: dict[int, dict[str, int]] = {}
     for row in needs.order_by().values("county_id", "status").annotate(n=Count("id")):
         grid.setdefault(row["county_id"], {})[row["status"]] = row["n"]
     by_status = {value: 0 for value, _label in NeedStatus.choices}
     counties = []
-    for county in County.objects.all():
+    shown = County.objects.all() if county is None else [county]
+    for row_county in shown:
         cells = {
-            value: grid.get(county.pk, {}).get(value, 0)
+            value: grid.get(row_county.pk, {}).get(value, 0)
             for value, _label in NeedStatus.choices
         }
         for value, n in cells.items():
             by_status[value] += n
         counties.append(
-            {"county": county, "by_status": cells, "total": sum(cells.values())}
+            {"county": row_county, "by_status": cells, "total": sum(cells.values())}
         )
     industry_rows = {
         row["category_id"]: row

@@ -107,3 +107,25 @@ def test_staff_deleting_a_sign_up_promotes_the_waiting_list(
     assert admin_client.post(url).status_code == 302
     second.refresh_from_db()
     assert second.status == RegistrationStatus.CONFIRMED
+
+
+def test_county_staff_cannot_move_a_sign_up_to_another_countys_course(
+    hall, add_course, county, county_staff
+):
+    from kexie_pages.courses.services import course_register
+
+    own = add_course(hall, "own", registration_required=True)
+    other = add_course(hall, "other", county=county("411622"))
+    sign_up = course_register(course=own, name="甲", phone=PHONE, village="王庄村")
+    fugou = county_staff(
+        "411621",
+        "kexie_pages.change_courseregistration",
+        "kexie_pages.view_courseregistration",
+    )
+    url = f"/admin/snippets/kexie_pages/courseregistration/edit/{sign_up.pk}/"
+    data = {"name": "甲", "phone": PHONE, "village": "王庄村", "status": "confirmed"}
+    response = fugou.post(url, {**data, "course": other.pk})
+    assert response.status_code == 200
+    sign_up.refresh_from_db()
+    assert sign_up.course_id == own.pk
+    assert fugou.post(url, {**data, "course": own.pk}).status_code == 302

@@ -178,3 +178,75 @@ def test_anonymous_is_sent_to_login(client):
     response = client.get(EXPERTS + "import/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert Association.objects.count() == 0
+
+
+EXPERT_PERMISSIONS = (
+    "kexie_pages.add_expert",
+    "kexie_pages.change_expert",
+    "kexie_pages.delete_expert",
+    "kexie_pages.view_expert",
+)
+
+
+@pytest.fixture
+def served(db) -> dict[str, Expert]:
+    """Experts serving 扶沟县 alone, 西华县 alone, both, and the whole city."""
+    from kexie_pages.models import County
+
+    fugou, xihua = County.objects.get(code="411621"), County.objects.get(code="411622")
+    made = {}
+    for key, counties in {
+        "fugou": [fugou],
+        "xihua": [xihua],
+        "both": [fugou, xihua],
+        "city": [],
+    }.items():
+        expert = Expert.objects.create(
+            name=f"{key}专家", employer="农科院", phone=f"1380000{len(made):04d}"
+        )
+        expert.counties.set(counties)
+        made[key] = expert
+    return made
+
+
+def test_county_staff_see_experts_serving_their_county_or_the_city(
+    county_staff, served
+):
+    fugou = county_staff("411621", *EXPERT_PERMISSIONS)
+    listing = fugou.get(EXPERTS).content.decode()
+    for key in ("fugou", "both", "city"):
+        assert served[key].name in listing
+    assert served["xihua"].name not in listing
+    export = fugou.get(EXPERTS, {"export": "csv"}).content.decode("utf-8-sig")
+    assert served["xihua"].phone not in export and served["fugou"].phone in export
+    assert fugou.get(f"{EXPERTS}inspect/{served['xihua'].pk}/").status_code == 404
+    assert fugou.get(f"{EXPERTS}inspect/{served['both'].pk}/").status_code == 200
+
+
+def test_county_staff_change_only_experts_of_their_county_alone(county_staff, served):
+    fugou = county_staff("411621", *EXPERT_PERMISSIONS)
+    # Shared with 西华县, or serving the whole city: read-only (their form
+    # offers only 扶沟县, so saving would drop the other counties).
+    for key in ("both", "city"):
+        response = fugou.get(f"{EXPERTS}edit/{served[key].pk}/")
+        assert response.status_code == 302 and response["Location"] == "/admin/"
+        fugou.post(f"{EXPERTS}delete/{served[key].pk}/")
+        assert Expert.objects.filter(pk=served[key].pk).exists()
+    form = fugou.get(f"{EXPERTS}edit/{served['fugou'].pk}/").content.decode()
+    assert "扶沟县" in form and "西华县" not in form
+
+
+def test_county_staff_cannot_import_but_get_the_template(county_staff):
+    fugou = county_staff("411621", *EXPERT_PERMISSIONS)
+    response = fugou.get(EXPERTS + "import/")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert fugou.get(EXPERTS + "template/").status_code == 200
+    assert f'href="{EXPERTS}import/"' not in fugou.get(EXPERTS).content.decode()
+
+
+def test_county_staff_filter_offers_no_other_county(county_staff):
+    response = county_staff("411621", "kexie_pages.change_association").get(
+        "/admin/kexie_pages/association/"
+    )
+    assert response.status_code == 200
+    assert "西华县" not in response.content.decode()

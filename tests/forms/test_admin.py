@@ -1,7 +1,9 @@
 """Review admin: filters, export, review, the county-scoping matrix, and
 promotion to the needs library."""
 
+import codecs
 import csv
+import datetime
 import io
 
 import pytest
@@ -179,6 +181,87 @@ def test_superuser_builtin_listing_shows_submissions(submissions, page):
     response = client.get(reverse("wagtailforms:list_submissions", args=[page.pk]))
     assert response.status_code == 200
     assert "前进村" in response.content.decode()
+
+
+#: What anonymous visitors may type into a form to attack whoever opens the export.
+FORMULAS = {
+    "village": '=HYPERLINK("http://evil","x")',
+    "need": "@SUM(A1)",
+    "mobile": "+1",
+    "attachment": "-1",
+}
+
+
+@pytest.fixture
+def hostile_submission(page) -> FormSubmission:
+    """A submission holding formulas, stored at 2026-03-01 02:30 UTC (10:30 in Beijing)."""
+    submission = FormSubmission.objects.create(
+        page=page, form_data=FORMULAS, receipt_number="XQ-2026-000777"
+    )
+    FormSubmission.objects.filter(pk=submission.pk).update(
+        submit_time=datetime.datetime(2026, 3, 1, 2, 30, tzinfo=datetime.UTC)
+    )
+    submission.refresh_from_db()
+    return submission
+
+
+def builtin_export(page, export_format: str):
+    admin = get_user_model().objects.create_superuser("root", password="x")
+    client = Client()
+    client.force_login(admin)
+    return client.get(
+        reverse("wagtailforms:list_submissions", args=[page.pk]),
+        {"export": export_format},
+    )
+
+
+def test_builtin_csv_export_is_formula_safe_in_beijing_time_with_a_bom(
+    page, hostile_submission
+):
+    response = builtin_export(page, "csv")
+    content = b"".join(response.streaming_content)
+    assert content.startswith(codecs.BOM_UTF8)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    for formula in FORMULAS.values():
+        assert "'" + formula in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    # Wagtail wrote "2026-03-01 02:30:00+00:00": UTC, which no one here reads.
+    assert "2026-03-01 10:30:00" in cells
+
+
+def test_builtin_xlsx_export_is_formula_safe_in_beijing_time(page, hostile_submission):
+    response = builtin_export(page, "xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = [c.value for row in sheet.iter_rows(min_row=2) for c in row]
+    for formula in FORMULAS.values():
+        assert "'" + formula in values
+    assert not any(
+        isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in values
+    )
+    # Wagtail wrote the naive UTC time, 02:30.
+    assert datetime.datetime(2026, 3, 1, 10, 30) in values
+
+
+def test_review_export_is_in_beijing_time_with_a_bom(city, page, hostile_submission):
+    hostile_submission.county = County.objects.get(code=FUGOU)
+    hostile_submission.save()
+    content = b"".join(city.get(url("index"), {"export": "csv"}).streaming_content)
+    assert content.startswith(codecs.BOM_UTF8)
+    assert "2026-03-01 10:30:00" in content.decode("utf-8-sig")
+
+
+def test_county_staff_cannot_change_county_bindings(county_staff):
+    fugou = county_staff(
+        FUGOU, "kexie_forms.change_usercounty", "kexie_forms.view_usercounty"
+    )
+    response = fugou.get(reverse("kexie_county_staff:index"))
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    city = county_staff(
+        None, "kexie_forms.change_usercounty", "kexie_forms.view_usercounty"
+    )
+    assert city.get(reverse("kexie_county_staff:index")).status_code == 200
 
 
 def test_dashboard_counts_refused_submissions(city, page):

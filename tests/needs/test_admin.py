@@ -109,3 +109,65 @@ def test_admin_publishes_a_draft(client, needs, staff):
     draft.refresh_from_db()
     assert draft.live and draft.title == "草稿需求小麦（已审核）"
     assert client.get(f"/needs/{draft.pk}/").status_code == 200
+
+
+NEED_PERMISSIONS = (
+    "kexie_pages.add_need",
+    "kexie_pages.change_need",
+    "kexie_pages.view_need",
+    "kexie_pages.change_enquiry",
+)
+
+
+def need_form(need, **overrides) -> dict:
+    """The admin form of ``need``, as its editor would save it."""
+    return {
+        "title": need.title,
+        "county": need.county_id,
+        "township": need.township,
+        "village": need.village,
+        "category": need.category_id,
+        "description": need.description,
+        "households": need.households,
+        "season": "",
+        "urgency": "normal",
+        "reported_on": "2026-03-01",
+        "contact_name": "",
+        "contact_phone": "",
+        **overrides,
+    }
+
+
+def test_county_staff_edit_only_in_their_county(needs, county_staff, county):
+    fugou = county_staff("411621", *NEED_PERMISSIONS)
+    own, xihua = needs["wheat"], county("西华县")
+    # Moving their need to another county (it would vanish from their lists).
+    url = f"/admin/snippets/kexie_pages/need/edit/{own.pk}/"
+    response = fugou.post(url, need_form(own, county=xihua.pk))
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+    own.refresh_from_db()
+    assert own.county.name == "扶沟县"
+    # Saving it in their own county works.
+    response = fugou.post(url, need_form(own, title="小麦赤霉病（已核实）"))
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.get_latest_revision_as_object().title == "小麦赤霉病（已核实）"
+
+
+def test_county_staff_dashboard_counts_only_their_county(needs, county_staff, county):
+    Enquiry.objects.create(
+        need=needs["cattle"], organisation="某学会", name="甲", phone="1", message="m"
+    )
+    html = county_staff("411621", *NEED_PERMISSIONS).get("/admin/").content.decode()
+    assert "3 条需求" in html  # wheat, greenhouse and the draft; not the cattle
+    assert f"?county={county('扶沟县').pk}&amp;status=open" in html
+    assert f"?county={county('西华县').pk}&amp;" not in html
+    assert "0 条新洽谈" in html  # the new enquiry is about 西华县's need
+
+
+def test_admin_search_of_needs_finds_them(client, needs, staff):
+    client.force_login(staff)
+    response = client.get("/admin/snippets/kexie_pages/need/", {"q": "小麦"})
+    assert response.status_code == 200
+    assert "小麦赤霉病连年发生" in response.content.decode()
