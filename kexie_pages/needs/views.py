@@ -89,7 +89,8 @@ def need_detail(
     need: Need = get_object_or_404(
         Need.objects.public().select_related("county", "category"), pk=need_id
     )
-    form = EnquiryForm(request.POST or None, need_id=need.pk)
+    posted = request.POST if request.method == "POST" else None
+    form = EnquiryForm(posted, need_id=need.pk)
     status, error = 200, ""
     if request.method == "POST":
         refusal = form_refusal(request, form, scope="enquiry")

@@ -383,3 +383,11 @@ def test_need_page_with_the_enquiry_form_is_never_cached(client, needs, enquire)
     assert "no-store" in control and "private" in control
     refused = enquire(client, needs["wheat"], phone="12345")
     assert "no-store" in refused["Cache-Control"]
+
+
+def test_an_empty_enquiry_post_shows_the_errors_in_chinese(client, needs):
+    response = client.post(f"/needs/{needs['wheat'].pk}/", {})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "请填写学会、企业或单位名称" in html and "表单已过期" in html
+    assert not Enquiry.objects.exists()
