@@ -212,10 +212,8 @@ def submission_promote(*, submission: FormSubmission, user) -> models.Model:
         raise PromotionUnavailable("not_needs_survey")
     if submission.status != SubmissionStatus.ACCEPTED:
         raise PromotionUnavailable("not_accepted")
-    if submission.promoted_type is not None:
-        existing = submission.promoted_type.get_object_for_this_type(
-            pk=submission.promoted_id
-        )
+    existing = submission_promoted_object(submission=submission)
+    if existing is not None:
         return existing
     data = {
         need_field: submission.form_data.get(form_field, "")
@@ -230,6 +228,16 @@ def submission_promote(*, submission: FormSubmission, user) -> models.Model:
         submission.promoted_id = str(need.pk)
         submission.save(update_fields=["promoted_type", "promoted_id"])
     return need
+
+
+def submission_promoted_object(*, submission: FormSubmission) -> models.Model | None:
+    """The need (or other object) this submission was promoted to, if it still exists."""
+    if submission.promoted_type is None:
+        return None
+    model = submission.promoted_type.model_class()
+    if model is None:
+        return None
+    return model._default_manager.filter(pk=submission.promoted_id).first()
 
 
 def submissions_promote(*, submissions, user) -> list[models.Model]:

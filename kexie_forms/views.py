@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.models import Site
 
 from kexie_pages.base.guards import (
@@ -297,14 +298,13 @@ def submission_promote_view(request: HttpRequest, pk: int) -> HttpResponse:
     edit_url = reverse("kexie_submissions:edit", args=[submission.pk])
     if request.method == "POST":
         try:
-            submission_promote(submission=submission, user=request.user)
+            need = submission_promote(submission=submission, user=request.user)
         except PromotionUnavailable as refused:
             messages.error(request, promotion_message(str(refused)))
-        else:
-            messages.success(
-                request, _("A draft need was created from this submission.")
-            )
-        return redirect(edit_url)
+            return redirect(edit_url)
+        messages.success(request, _("A draft need was created from this submission."))
+        # Land on the draft itself: staff complete it there before publishing.
+        return redirect(AdminURLFinder(request.user).get_edit_url(need) or edit_url)
     return TemplateResponse(
         request,
         "kexie_forms/admin/confirm_promote.html",

@@ -5,12 +5,13 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.contrib.forms.views import SubmissionsListView
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -20,7 +21,7 @@ from kexie_pages.models import County
 
 from .models import FormPage, FormSubmission, SubmissionStatus, UserCounty
 from .selectors import county_for_user, submission_rows, submissions_for_user
-from .services import submission_review
+from .services import submission_promoted_object, submission_review
 
 
 class SubmissionPermissionPolicy(CountyPermissionPolicy):
@@ -67,15 +68,29 @@ class SubmissionIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
 
 class SubmissionEditView(generic.EditView):
     @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        if getattr(self.object.page.specific, "is_needs_survey", False):
+    def header_buttons(self):
+        """转为需求 as the page's primary action on an accepted needs survey; once
+        promoted, a link to the draft need instead (not hidden in the "…" menu)."""
+        buttons = list(super().header_buttons)
+        submission = self.object
+        if not getattr(submission.page.specific, "is_needs_survey", False):
+            return buttons
+        promoted = submission_promoted_object(submission=submission)
+        if promoted is not None:
+            url = AdminURLFinder(self.request.user).get_edit_url(promoted)
+            if url:
+                buttons.append(
+                    HeaderButton(
+                        _("Open the draft need"), url=url, icon_name="doc-full"
+                    )
+                )
+        elif submission.status == SubmissionStatus.ACCEPTED:
             buttons.append(
-                Button(
+                HeaderButton(
                     _("Promote to needs library"),
-                    url=reverse("kexie_forms_promote", args=[self.object.pk]),
+                    url=reverse("kexie_forms_promote", args=[submission.pk]),
                     icon_name="upload",
-                    priority=40,
+                    classname="button-primary",
                 )
             )
         return buttons

@@ -1,6 +1,7 @@
 """Writing to the needs library: status changes, matches, enquiries, bulk creation
 and the distribution files (XLSX/CSV)."""
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, time
 
@@ -252,6 +253,24 @@ def needs_export(
 # Promotion from county submissions ----------------------------------------
 
 
+#: Full-width digits (１２户) as counties type them, read as ASCII.
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+#: A title is the problem's first clause, at most this long.
+TITLE_CHARS = 24
+_CLAUSE_END = re.compile(r"[。！？；;!?\n，,：:、]")
+
+
+def need_title_from(description: str, *, village: str = "") -> str:
+    """A short title for a need from its problem: the first clause, cut at
+    ``TITLE_CHARS`` characters, after the village (``前进村：小麦赤霉病防治技术``)."""
+    clause = next(
+        (part.strip() for part in _CLAUSE_END.split(description) if part.strip()), ""
+    )
+    if len(clause) > TITLE_CHARS:
+        clause = clause[: TITLE_CHARS - 1] + "…"
+    return f"{village}：{clause}" if village and clause else clause
+
+
 def need_from_submission(
     *, data: dict[str, str], county: County | None, reported_on: date, source: str
 ) -> Need:
@@ -286,9 +305,11 @@ def need_from_submission(
             % {"fields": "、".join(missing)}
         )
     village = data.get("village", "").strip()[:50]
-    households = data.get("households", "").strip()
-    title = data.get("title", "").strip() or (
-        f"{village}：{description}" if village else description
+    households = re.search(
+        r"\d+", data.get("households", "").translate(FULL_WIDTH_DIGITS)
+    )
+    title = data.get("title", "").strip() or need_title_from(
+        description, village=village
     )
     need = Need(
         title=title[:100] or source,
@@ -297,7 +318,7 @@ def need_from_submission(
         township=data.get("township", "").strip()[:50],
         village=village,
         description=description[:2000],
-        households=int(households) if households.isdigit() else 0,
+        households=int(households.group()) if households else 0,
         season=data.get("season", "").strip()[:30],
         contact_name=data.get("contact_name", "").strip()[:50],
         contact_phone=data.get("contact_phone", "").strip()[:30],

@@ -17,7 +17,7 @@ from kexie_forms.models import FormSubmission, SubmissionStatus
 from kexie_forms.services import PROMOTE_HOOK
 from kexie_pages.models import County
 
-from .helpers import FUGOU, XIHUA, valid_data
+from .helpers import FUGOU, XIHUA, make_form_page, valid_data
 
 pytestmark = pytest.mark.django_db
 
@@ -306,4 +306,44 @@ def test_promote_view_is_scoped_and_explains_a_missing_library(
         )
     assert "已根据此提交创建需求草稿" in response.content.decode()
     edit = client.get(reverse("kexie_submissions:edit", args=[own.pk])).content.decode()
-    assert "转入需求库" in edit
+    assert "转入需求库" not in edit  # promoted once: no second draft offered
+
+
+def test_an_accepted_survey_offers_promotion_up_front_and_lands_on_the_draft(
+    home, admin_client
+):
+    """转入需求库 is the header's own button, and promoting opens the new draft."""
+    from django.urls import reverse
+
+    from kexie_forms.models import FormSubmission
+    from kexie_pages.models import County, Need
+
+    survey = make_form_page(
+        home,
+        slug="survey",
+        is_needs_survey=True,
+        needs_mapping="county = county\nvillage = village\ndescription = need\ncategory = industry",
+    )
+    submission = FormSubmission.objects.create(
+        page=survey,
+        form_data={
+            "village": "前进村",
+            "need": "小麦赤霉病年年发生，减产三成",
+            "industry": "种植",
+        },
+        county=County.objects.get(code="411621"),
+        receipt_number="XQ-2026-000042",
+        status=SubmissionStatus.ACCEPTED,
+    )
+    edit_url = reverse("kexie_submissions:edit", args=[submission.pk])
+    html = admin_client.get(edit_url).content.decode()
+    header = html[html.index("w-header-button") - 400 :][:1500]
+    assert "转入需求库" in header
+
+    response = admin_client.post(reverse("kexie_forms_promote", args=[submission.pk]))
+    need = Need.objects.get()
+    assert response["Location"] == reverse(
+        "wagtailsnippets_kexie_pages_need:edit", args=[need.pk]
+    )
+    html = admin_client.get(edit_url).content.decode()
+    assert "打开需求草稿" in html and "转入需求库" not in html

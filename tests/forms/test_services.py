@@ -94,7 +94,7 @@ def test_promoting_creates_a_draft_need_linked_back(home, admin_user):
     assert need.category.name == "种植"
     assert need.village == "前进村"
     assert need.description == "小麦赤霉病年年发生，减产三成"
-    assert need.title.startswith("前进村：小麦赤霉病")
+    assert need.title == "前进村：小麦赤霉病年年发生"  # the problem's first clause
     assert need.contact_phone == "13812345678"  # staff-only field
     submission.refresh_from_db()
     assert submission.promoted_id == str(need.pk)
@@ -108,3 +108,12 @@ def test_a_submission_without_an_industry_is_refused_in_chinese(home, admin_user
         submission_promote(submission=accepted(survey), user=admin_user)
     assert "产业" in str(refused.value)
     assert Need.objects.count() == 0
+
+
+def test_a_promoted_need_takes_its_household_count_from_the_form(home, admin_user):
+    survey = make_form_page(
+        home, is_needs_survey=True, needs_mapping=MAPPING + "\nhouseholds = households"
+    )
+    submission = accepted(survey, industry="种植", households="３５户")
+    need = submission_promote(submission=submission, user=admin_user)
+    assert need.households == 35
