@@ -170,3 +170,54 @@ def test_search_respects_the_querysets_filters(corpus):
     draft.unpublish()
     assert draft.pk not in {p.pk for p in NewsPage.objects.live().search("养蜂")}
     assert draft.pk in found("养蜂")
+
+
+@pytest.mark.django_db
+def test_site_search_finds_needs_and_think_tank_entries_labelled_by_kind(
+    client, home, corpus
+):
+    """One result list: news, published needs and public experts, each with its kind;
+    drafts and private entries stay out, and no phone number is shown."""
+    from kexie_pages.models import (
+        County,
+        Expert,
+        IndustryCategory,
+        Need,
+        NeedsLibraryPage,
+        ThinkTankPage,
+    )
+    from kexie_pages.needs.services import needs_bulk_create
+
+    home.add_child(instance=NeedsLibraryPage(title="科技需求库", slug="needs"))
+    home.add_child(
+        instance=ThinkTankPage(title="专家库", slug="experts", directory="experts")
+    )
+    values = {
+        "county": County.objects.get(code="411621"),
+        "category": IndustryCategory.objects.get(slug="zhongzhi"),
+        "village": "前王庄村",
+        "description": "小麦扬花期遇雨，赤霉病发病率超过三成。",
+        "contact_phone": "13812341234",
+    }
+    published = needs_bulk_create(
+        needs=[Need(title="赤霉病防治需求", **values)], publish=True
+    )[0]
+    needs_bulk_create(needs=[Need(title="赤霉病草稿需求", **values)])
+    Expert.objects.create(
+        name="李明",
+        employer="周口市农科院",
+        speciality="小麦赤霉病",
+        is_public=True,
+        phone="13912345678",
+    )
+    Expert.objects.create(
+        name="王强", employer="周口市农科院", speciality="小麦赤霉病", is_public=False
+    )
+
+    html = client.get("/search/", {"q": "赤霉病"}).content.decode()
+    assert f'href="/needs/{published.pk}/"' in html
+    assert "赤霉病防治需求" in html and "赤霉病草稿需求" not in html
+    assert "李明" in html and "王强" not in html
+    assert '<span class="tag">技术需求</span>' in html
+    assert '<span class="tag">专家</span>' in html
+    assert "13812341234" not in html and "13912345678" not in html
