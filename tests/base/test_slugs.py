@@ -78,6 +78,19 @@ def test_unique_suffix_stays_within_50_characters(news_index):
 
 
 @pytest.mark.django_db
+def test_admin_create_without_javascript_leaves_the_slug_to_the_server(
+    admin_client, news_add_url, news_form
+):
+    # No JavaScript: the slug field stays empty; saving a draft fills it.
+    response = admin_client.post(news_add_url, news_form(slug=""))
+    assert response.status_code == 302
+    page = NewsPage.objects.get()
+    assert len(page.slug) <= 50 and PINYIN_SLUG.fullmatch(page.slug)
+    edit = admin_client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert f'value="{page.slug}"' in edit
+
+
+@pytest.mark.django_db
 def test_admin_publish_with_wagtails_unicode_slug(
     admin_client, news_add_url, news_form, client
 ):
