@@ -23,6 +23,7 @@ from wagtail.contrib.forms.models import (
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 
+from kexie_pages.base.slugs import PinyinSlugMixin
 from kexie_pages.search import ChineseSearchField
 
 from .storage import private_storage
@@ -107,7 +108,7 @@ class FormField(AbstractFormField):
         return [k for k in kinds if k in known]
 
 
-class FormPage(AbstractEmailForm):
+class FormPage(PinyinSlugMixin, AbstractEmailForm):
     """A public form counties fill in; staff build its fields in the admin.
 
     Accepted submissions get a receipt number ``<prefix>-<year>-<six digits>``.

@@ -21,13 +21,16 @@ class KexiePagesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.core import checks
         from django.db.models.signals import post_delete, post_migrate, post_save
         from wagtail.api.v3.api import api
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
+        from . import documents
         from .base import selectors
         from .base.models import County, IndustryCategory
 
+        checks.register(documents.check_document_form, checks.Tags.security)
         for signal in (
             post_save,
             post_delete,

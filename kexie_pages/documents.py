@@ -4,16 +4,23 @@ Enabled by two settings (the reference site sets both)::
 
     WAGTAILDOCS_DOCUMENT_FORM_BASE = "kexie_pages.documents.SafeDocumentForm"
     FILE_UPLOAD_HANDLERS = ["kexie_pages.documents.MaxSizeUploadHandler", ...defaults]
+
+The form is the one place every upload passes: Wagtail builds the single, the
+multiple and the chooser upload forms from it, and saves nothing (no document,
+no file) when it refuses. A booklet's own check comes later, on a document
+already stored; so a site without the first setting keeps every "PDF" that is
+really a web page, and ``check_document_form`` (a system check) says so.
 """
 
 from typing import Any, Self
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
-from wagtail.documents.forms import BaseDocumentForm
+from wagtail.documents.forms import BaseDocumentForm, get_document_base_form
 
 from .pdf import NotAPDF, check_pdf
 
@@ -50,6 +57,15 @@ class SafeDocumentForm(BaseDocumentForm):
                 code="markup",
             )
         return file
+
+    def _post_clean(self):
+        refused = self.errors["file"].as_data() if self.has_error("file") else None
+        super()._post_clean()
+        if refused is not None:
+            # Wagtail's Document.clean() checks the extension of the file the
+            # document holds, which a refused upload never reached: it would add
+            # "the file extension '' is not allowed" under the real reason.
+            self._errors["file"] = self.error_class(refused, renderer=self.renderer)
 
 
 class OversizeUploadedFile(UploadedFile):
@@ -107,3 +123,18 @@ class MaxSizeUploadHandler(FileUploadHandler):
                 self.file_name, self.content_type, self.received
             )
         return None
+
+
+def check_document_form(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """System check: document uploads go through ``SafeDocumentForm``."""
+    if issubclass(get_document_base_form(), SafeDocumentForm):
+        return []
+    return [
+        checks.Warning(
+            "Uploaded documents are not checked: a web page renamed .pdf is "
+            "stored and served as a booklet's PDF.",
+            hint='Set WAGTAILDOCS_DOCUMENT_FORM_BASE = "kexie_pages.documents.'
+            'SafeDocumentForm" (or a subclass of it).',
+            id="kexie_pages.W001",
+        )
+    ]

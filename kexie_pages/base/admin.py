@@ -1,9 +1,11 @@
-"""Admin for the shared taxonomy: counties and industry categories, as snippets."""
+"""Admin for the shared taxonomy (counties and industry categories, as snippets)
+and, through ``page_admin``, the page editor's hooks."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import page_admin  # noqa: F401  (registers the page editor's hooks)
 from .models import County, IndustryCategory
 
 

@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from ..search import ChineseSearchField
 from .blocks import BaseStreamBlock
+from .slugs import PinyinSlugMixin
 
 
 # Wagtail-based models (no types) link here, so mypy cannot type their reverse managers.
@@ -122,7 +123,7 @@ class OrganisationSettings(BaseSiteSetting):
         cache.delete(f"kexie:organisation:{self.site_id}")
 
 
-class HomePage(Page):
+class HomePage(PinyinSlugMixin, Page):
     """The site's home page: the programme in a sentence and a door to each section."""
 
     intro = models.TextField(_("introduction"), max_length=500, blank=True)
@@ -153,7 +154,7 @@ class HomePage(Page):
         return context
 
 
-class SectionPage(Page):
+class SectionPage(PinyinSlugMixin, Page):
     """What every section's index page under the home page shares: an intro.
 
     News, booklets, the lecture hall, the needs library and the think tank
@@ -195,7 +196,7 @@ class NewsIndexPage(SectionPage):
         return context
 
 
-class NewsPage(Page):
+class NewsPage(PinyinSlugMixin, Page):
     """A news article about the programme's work."""
 
     date = models.DateField(_("date"))

@@ -28,6 +28,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from ..base.models import IndustryCategory, SectionPage
+from ..base.slugs import PinyinSlugMixin
 from ..pdf import NotAPDF, pdf_facts
 from ..search import ChineseSearchField
 
@@ -118,7 +119,7 @@ class BookletIndexPage(SectionPage):
         return context
 
 
-class BookletPage(RoutablePageMixin, Page):
+class BookletPage(PinyinSlugMixin, RoutablePageMixin, Page):
     """One free booklet: its cover, what it teaches, and the PDF to download."""
 
     cover = models.ForeignKey(

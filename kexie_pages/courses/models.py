@@ -29,6 +29,7 @@ from wagtail.search import index
 
 from ..base.blocks import BaseStreamBlock
 from ..base.models import County, IndustryCategory, SectionPage
+from ..base.slugs import PinyinSlugMixin
 from ..search import ChineseSearchField
 from .forms import CoursePageForm, CourseRegistrationForm
 
@@ -118,7 +119,7 @@ class LectureHallPage(RoutablePageMixin, SectionPage):
         return views.lecture_hall_feed(request, self, county_code=code)
 
 
-class CoursePage(RoutablePageMixin, Page):
+class CoursePage(PinyinSlugMixin, RoutablePageMixin, Page):
     """One training course, or a series of sessions sharing one sign-up sheet.
 
     Routes: the page itself, ``register/`` (POST only: the public sign-up)

@@ -65,3 +65,55 @@ def test_every_section_in_the_menu_is_on_a_360px_screen(live_server, home, brows
         box = links.nth(index).bounding_box()
         name = links.nth(index).inner_text()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360, name
+
+
+def test_publish_while_the_first_autosave_is_on_its_way(
+    serial_live_server, browser, news_index, django_user_model
+):
+    """Staff on a slow line type a news title and click Publish just as the
+    editor's first autosave leaves: the article is published, once."""
+    from kexie_pages.models import NewsPage
+
+    live_server = serial_live_server
+    django_user_model.objects.create_superuser("editor", "e@example.cn", "pw")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "pw")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+    page.goto(
+        f"{live_server.url}/admin/pages/add/kexie_pages/newspage/{news_index.pk}/"
+    )
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 400,
+            "downloadThroughput": 50_000,
+            "uploadThroughput": 50_000,
+        },
+    )
+    page.wait_for_timeout(2500)  # the editor notes the empty form after 2 s
+    page.click("#id_title")
+    page.keyboard.type("扶沟县召开小麦赤霉病防治观摩会", delay=40)
+    page.fill("#id_date", "2026-05-12")
+    page.fill("#id_intro", "观摩会在练寺镇召开。")
+    page.wait_for_event(
+        "request",
+        lambda r: r.method == "POST" and "application/json" in r.headers["accept"],
+        timeout=20_000,
+    )
+    page.locator("[data-w-dropdown-target=toggle]").last.click()
+    page.get_by_role("button", name="发布").click()
+    page.wait_for_url(f"**/admin/pages/{news_index.pk}/", timeout=30_000)
+    assert "已经发布" in page.content()
+
+    article = NewsPage.objects.get()
+    assert (
+        article.live and article.slug == "fugouxian-zhaokai-xiaomai-chimeibing-fangzhi"
+    )

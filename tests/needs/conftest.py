@@ -148,3 +148,44 @@ def enquire(form_token) -> Callable[..., object]:
         return client.post(url, data)
 
     return send
+
+
+def scab_case(make_need, county, category) -> dict:
+    """A need whose right answer is known: a 赤霉病 specialist in another
+    county must come before a general agronomist of the same industry and
+    county; an expert of the same industry on another crop comes last, and
+    an unrelated one not at all."""
+    fugou, xihua = county("扶沟县"), county("西华县")
+    zhongzhi, yangzhi = category("种植"), category("养殖")
+
+    def expert(name, speciality, categories, counties, bio=""):
+        e = Expert.objects.create(
+            name=name,
+            employer="周口市农业科学院",
+            title="农艺师",
+            speciality=speciality,
+            bio=bio,
+            is_public=True,
+        )
+        e.categories.set(categories)
+        e.counties.set(counties)
+        return e
+
+    return {
+        "need": make_need(
+            title="小麦赤霉病防治",
+            description="全村八百亩小麦连年发生赤霉病，扬花期遇雨后穗腐严重，"
+            "减产三成，急需防治指导。",
+        ),
+        "specialist": expert("赤霉病专家", "赤霉病防治", [zhongzhi], [xihua]),
+        "specialist_uncategorised": expert("植保研究员", "麦类赤霉病防治", [], [xihua]),
+        "generalist": expert(
+            "全科农艺师",
+            "小麦玉米高产栽培",
+            [zhongzhi],
+            [fugou],
+            bio="长期在扶沟县指导小麦、玉米生产，开展技术培训。",
+        ),
+        "other_crop": expert("食用菌专家", "食用菌栽培", [zhongzhi], [xihua]),
+        "unrelated": expert("水产专家", "水产养殖", [yangzhi], [xihua]),
+    }

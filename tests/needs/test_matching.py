@@ -40,3 +40,28 @@ def test_achievement_suggestions(needs, category):
     Achievement.objects.create(title="肉牛青贮", organisation="周口市畜牧站")
     _experts, achievements = need_match_suggestions(need=needs["wheat"])
     assert [s.label for s in achievements] == ["小麦赤霉病绿色防控技术规程"]
+
+
+def test_specialists_rank_above_generalists_nearby(scab_case):
+    experts, _achievements = need_match_suggestions(need=scab_case["need"])
+    names = [s.label for s in experts]
+    # The specialist from another county first, even one whose industry was
+    # never filled in, then the agronomist next door; another crop comes last
+    # and an unrelated expert not at all.
+    assert names[0] == "赤霉病专家"
+    assert names.index("植保研究员") < names.index("全科农艺师")
+    assert names[-1] == "食用菌专家"
+    assert "水产专家" not in names
+    best = experts[0]
+    assert best.speciality == "赤霉病防治"
+    assert "赤霉病" in best.reasons[-1] and "防治" in best.reasons[-1]
+
+
+def test_matching_screen_shows_each_experts_speciality(client, scab_case, staff):
+    client.force_login(staff)
+    page = client.get(
+        f"/admin/snippets/kexie_pages/need/matching/{scab_case['need'].pk}/"
+    ).content.decode()
+    assert page.index("赤霉病专家") < page.index("全科农艺师")
+    assert "专业领域：赤霉病防治" in page
+    assert "专业领域：小麦玉米高产栽培" in page

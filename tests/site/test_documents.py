@@ -1,14 +1,68 @@
 """Document uploads (``kexie_pages.documents``): a PDF is checked by its
-bytes, web pages and SVG in disguise are refused, and the size limit holds
-while the file is still arriving."""
+bytes, web pages and SVG in disguise are refused by every upload view and leave
+nothing behind, the size limit holds while the file is still arriving, and a
+site that forgets the safe form is warned."""
+
+import json
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.documents import get_document_model
+from wagtail.models import UploadedFile
 
-from kexie_pages.documents import MaxSizeUploadHandler, OversizeUploadedFile
+from kexie_pages.documents import (
+    MaxSizeUploadHandler,
+    OversizeUploadedFile,
+    check_document_form,
+)
 
 Document = get_document_model()
+FAKE_PDF = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+
+
+def stored_files() -> set[Path]:
+    return {path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()}
+
+
+def upload_single(admin_client, data: bytes) -> str:
+    response = admin_client.post(
+        "/admin/documents/add/",
+        {
+            "title": "手册",
+            "file": SimpleUploadedFile("booklet.pdf", data),
+            "collection": 1,
+        },
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def upload_multiple(admin_client, data: bytes) -> str:
+    response = admin_client.post(
+        "/admin/documents/multiple/add/",
+        {"files[]": SimpleUploadedFile("booklet.pdf", data), "collection": 1},
+        HTTP_ACCEPT="application/json",
+    )
+    answer = response.json()
+    assert answer["success"] is False
+    return answer["error_message"]
+
+
+def upload_in_chooser(admin_client, data: bytes) -> str:
+    # The upload tab of the document chooser, as in a booklet's PDF field.
+    response = admin_client.post(
+        "/admin/documents/chooser/create/",
+        {
+            "document-chooser-upload-title": "手册",
+            "document-chooser-upload-file": SimpleUploadedFile("booklet.pdf", data),
+            "document-chooser-upload-collection": 1,
+        },
+    )
+    answer = json.loads(response.content)
+    assert answer["step"] == "reshow_creation_form"
+    return answer["htmlFragment"]
 
 
 def upload(admin_client, name: str, data: bytes):
@@ -67,3 +121,43 @@ def test_upload_handler_keeps_no_bytes_past_the_limit(settings):
     stand_in = handler.file_complete(2000)
     assert isinstance(stand_in, OversizeUploadedFile)
     assert stand_in.size == 2000 and stand_in.read() == b""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "upload",
+    [upload_single, upload_multiple, upload_in_chooser],
+    ids=lambda f: f.__name__,
+)
+def test_a_web_page_renamed_pdf_leaves_nothing_behind(admin_client, upload):
+    before = stored_files()
+    message = upload(admin_client, FAKE_PDF)
+    assert "该文件不是PDF" in message
+    # The real reason only: not Wagtail's "file extension '' is not allowed",
+    # which its extension check adds about the upload it never received.
+    assert "文件扩展" not in message
+    assert not Document.objects.exists()
+    assert not UploadedFile.objects.exists()
+    assert stored_files() == before
+
+
+@pytest.mark.django_db
+def test_a_real_pdf_through_the_chooser_is_stored(admin_client, make_pdf):
+    response = admin_client.post(
+        "/admin/documents/chooser/create/",
+        {
+            "document-chooser-upload-title": "手册",
+            "document-chooser-upload-file": SimpleUploadedFile(
+                "booklet.pdf", make_pdf()
+            ),
+            "document-chooser-upload-collection": 1,
+        },
+    )
+    assert json.loads(response.content)["step"] == "chosen"
+    assert Document.objects.get().title == "手册"
+
+
+def test_a_site_without_the_safe_form_is_warned(settings):
+    assert check_document_form() == []
+    settings.WAGTAILDOCS_DOCUMENT_FORM_BASE = ""
+    assert [w.id for w in check_document_form()] == ["kexie_pages.W001"]
