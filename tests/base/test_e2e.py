@@ -67,6 +67,7 @@ def test_every_section_in_the_menu_is_on_a_360px_screen(live_server, home, brows
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360, name
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_publish_while_the_first_autosave_is_on_its_way(
     serial_live_server, browser, news_index, django_user_model
 ):

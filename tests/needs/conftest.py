@@ -150,6 +150,7 @@ def enquire(form_token) -> Callable[..., object]:
     return send
 
 
+@pytest.fixture
 def scab_case(make_need, county, category) -> dict:
     """A need whose right answer is known: a 赤霉病 specialist in another
     county must come before a general agronomist of the same industry and
