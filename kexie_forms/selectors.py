@@ -141,7 +141,7 @@ def submission_public_summary(*, submission: FormSubmission, request=None) -> di
     summary: dict = {
         "receipt_number": submission.receipt_number,
         "form": submission.page.title,
-        "county": submission.county.name if submission.county_id else "",
+        "county": submission.county.name if submission.county else "",
         "subject": submission_subject(submission=submission),
         "submitted_at": submission.submit_time,
         "status": submission.status,
@@ -173,10 +173,11 @@ def submission_public_summary(*, submission: FormSubmission, request=None) -> di
 
 def promoted_public_need(*, submission: FormSubmission):
     """The published need a submission was promoted to, or ``None``."""
-    if submission.promoted_type_id is None or not submission.promoted_id:
+    promoted_type = submission.promoted_type
+    if promoted_type is None or not submission.promoted_id:
         return None
     from kexie_pages.models import Need
 
-    if submission.promoted_type.model_class() is not Need:
+    if promoted_type.model_class() is not Need:
         return None
     return Need.objects.public().filter(pk=submission.promoted_id).first()

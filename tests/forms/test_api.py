@@ -266,9 +266,7 @@ def test_openapi_documents_the_receipt_code(client, db):
     assert "receipt_code" in schema["components"]["schemas"]["ReceiptOut"]["required"]
 
 
-def test_receipt_endpoint_shows_the_submission_and_the_promoted_need(
-    client, promoted
-):
+def test_receipt_endpoint_shows_the_submission_and_the_promoted_need(client, promoted):
     receipt, code, need = promoted
     body = client.get(f"{BASE}receipts/{receipt}", {"code": code}).json()
     assert body["county"] == "扶沟县"
