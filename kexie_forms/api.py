@@ -22,7 +22,7 @@ from .exceptions import SubmissionRefused
 from .forms import KexieFormBuilder, form_token_new
 from .guards import body_too_large, receipt_code_matches, receipt_code_normalise
 from .models import FormPage, RejectionReason
-from .selectors import submission_by_receipt
+from .selectors import submission_by_receipt, submission_public_summary
 from .services import rejection_record, submission_create
 from .views import closed_message, too_large_message
 
@@ -82,10 +82,29 @@ class ErrorOut(Schema):
 
 class StatusOut(Schema):
     receipt_number: str
-    form: str
+    form: str = Field(description="The form's title.")
+    county: str = Field(description="The county chosen on the form; may be empty.")
+    subject: str = Field(
+        description="The village or title the submission is about; may be empty."
+    )
     submitted_at: datetime
     status: str
     status_display: str
+    need_title: str = Field(
+        description="Once promoted and published: the need's title; else empty."
+    )
+    need_url: str = Field(
+        description="Once promoted and published: the need's public page; else empty."
+    )
+    need_status_display: str = Field(
+        description="The published need's status (待对接 … 已解决); else empty."
+    )
+    matched_help: list[str] = Field(
+        description=(
+            "Experts and technology achievements matched to the published need, "
+            "one line each. Never the submitter's name, phone or other answers."
+        )
+    )
 
 
 def _live_forms():
@@ -144,7 +163,8 @@ def receipt_status(
     receipt_number: str,
     code: Query[str] = "",
 ):
-    """A submission's status by receipt number and code (never its content)."""
+    """What a receipt holder may see: form, county, village or title, date,
+    status and the published need with its matched help (no names, no phones)."""
     add_never_cache_headers(response)
     if rate_limit_exceeded(request, scope="receipt_lookup"):
         return Status(429, {"message": _("Too many lookups. Please wait a minute.")})
@@ -169,14 +189,7 @@ def receipt_status(
             },
         )
     return Status(
-        200,
-        {
-            "receipt_number": submission.receipt_number,
-            "form": submission.page.title,
-            "submitted_at": submission.submit_time,
-            "status": submission.status,
-            "status_display": submission.get_status_display(),
-        },
+        200, submission_public_summary(submission=submission, request=request)
     )
 
 

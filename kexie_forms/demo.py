@@ -17,7 +17,14 @@ from wagtail.contrib.forms.utils import get_field_clean_name
 from kexie_pages.demo.base import child_page
 from kexie_pages.models import County, HomePage, IndustryCategory
 
-from .models import FormField, FormPage, FormSubmission, SubmissionStatus, UserCounty
+from .models import (
+    FormField,
+    FormIndexPage,
+    FormPage,
+    FormSubmission,
+    SubmissionStatus,
+    UserCounty,
+)
 from .services import receipt_allocate
 
 DEMO_REVIEWER = ("fugou", "fugou-demo-2026")  # county reviewer bound to 扶沟县
@@ -249,9 +256,21 @@ def load(home: HomePage, fixtures: Path) -> str:
         SubmissionStatus.RETURNED,
     ]
     added = 0
+    index = child_page(
+        home,
+        FormIndexPage,
+        "tianbao",
+        title="县区填报",
+        intro="<p>各县区科协在此填报需求征集等表格；提交后凭回执编号和回执码查询办理进度。</p>",
+        show_in_menus=True,
+        search_description="需求征集表格与回执查询",
+    )
     for spec in FORMS:
+        # Demo databases made before the index had their forms under home.
+        for old in FormPage.objects.child_of(home).filter(slug=spec["slug"]):
+            old.move(index, pos="last-child")
         page = child_page(
-            home,
+            index,
             FormPage,
             spec["slug"],
             title=spec["title"],

@@ -22,6 +22,7 @@ from wagtail.contrib.forms.models import (
 )
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
+from wagtail.models import Page
 
 from kexie_pages.base.slugs import PinyinSlugMixin
 from kexie_pages.search import ChineseSearchField
@@ -182,9 +183,12 @@ class FormPage(PinyinSlugMixin, AbstractEmailForm):
         ),
     ]
 
-    search_fields = AbstractEmailForm.search_fields + [ChineseSearchField("intro")]
+    search_fields = AbstractEmailForm.search_fields + [
+        ChineseSearchField("title", boost=2),
+        ChineseSearchField("intro"),
+    ]
 
-    parent_page_types = ["kexie_pages.HomePage"]
+    parent_page_types = ["kexie_pages.HomePage", "kexie_forms.FormIndexPage"]
     subpage_types: list[str] = []
     template = "kexie_forms/form_page.html"
     landing_page_template = "kexie_forms/form_page_landing.html"
@@ -292,6 +296,46 @@ class FormPage(PinyinSlugMixin, AbstractEmailForm):
             if field.field_type == "file"
         )
         return files + getattr(settings, "KEXIE_FORMS_MAX_TEXT_BYTES", 256 * 1024)
+
+
+class FormIndexPage(Page):
+    """The counties' entry point (县区填报): its child forms, their deadlines,
+    and the receipt lookup. Put it under the home page, shown in menus."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [
+        ChineseSearchField("title", boost=2),
+        ChineseSearchField("intro"),
+    ]
+    parent_page_types = ["kexie_pages.HomePage"]
+    subpage_types = ["kexie_forms.FormPage"]
+    template = "kexie_forms/form_index_page.html"
+
+    class Meta:
+        verbose_name = _("form index page")
+        verbose_name_plural = _("form index pages")
+
+    def forms(self) -> list[FormPage]:
+        """The live public forms under this page, open ones first, by deadline."""
+        pages = list(FormPage.objects.child_of(self).live().public())
+        for form in pages:
+            form.kexie_closed_reason = form.closed_reason()
+        return sorted(
+            pages,
+            key=lambda f: (
+                bool(f.kexie_closed_reason),
+                f.closes_at is None,
+                f.closes_at.timestamp() if f.closes_at else 0,
+                f.title,
+            ),
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["forms"] = self.forms()
+        return context
 
 
 class SubmissionStatus(models.TextChoices):

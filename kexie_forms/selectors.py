@@ -53,6 +53,9 @@ def submission_by_receipt(*, receipt_number: str) -> FormSubmission | None:
             "submit_time",
             "form_data",
             "page__title",
+            "county",
+            "promoted_type",
+            "promoted_id",
         )
         .filter(receipt_number=receipt_number.strip().upper())
         .first()
@@ -88,3 +91,83 @@ def submission_rows(*, submission: FormSubmission) -> list[tuple[str, str, str]]
             value = "、".join(str(v) for v in value)
         rows.append((field.label, str(value), url))
     return rows
+
+
+#: Words naming the field that says what a submission is about (its village
+#: or title), tried after the form's needs mapping. Never a person's name or
+#: phone: those are not shown to whoever holds a receipt.
+SUBJECT_FIELD_HINTS = ("village", "title", "村", "标题", "名称", "题目")
+
+
+def submission_subject(*, submission: FormSubmission) -> str:
+    """The village or title a submission is about, for the receipt lookup."""
+    page = submission.page.specific
+    if not isinstance(page, FormPage):
+        return ""
+    data = submission.form_data or {}
+    mapping = page.needs_field_map()
+    for need_field in ("village", "title"):
+        value = data.get(mapping.get(need_field, ""), "")
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:100]
+    for field in page.get_form_fields():
+        if field.field_type not in ("singleline", "multiline"):
+            continue
+        name = f"{field.clean_name} {field.label}".lower()
+        if any(hint in name for hint in SUBJECT_FIELD_HINTS):
+            value = data.get(field.clean_name, "")
+            if isinstance(value, str) and value.strip():
+                return value.strip()[:100]
+    return ""
+
+
+def submission_public_summary(*, submission: FormSubmission, request=None) -> dict:
+    """What the holder of a receipt number and code may see of a submission.
+
+    The form, county, date, village or title, status and, once promoted to a
+    published need, the need's public address and its matched help. No
+    names, phone numbers or other answers.
+    """
+    summary: dict = {
+        "receipt_number": submission.receipt_number,
+        "form": submission.page.title,
+        "county": submission.county.name if submission.county else "",
+        "subject": submission_subject(submission=submission),
+        "submitted_at": submission.submit_time,
+        "status": submission.status,
+        "status_display": submission.get_status_display(),
+        "need_title": "",
+        "need_url": "",
+        "need_status_display": "",
+        "matched_help": [],
+    }
+    need = promoted_public_need(submission=submission)
+    if need is None:
+        return summary
+    from kexie_pages.needs.selectors import need_public_matches
+
+    experts, achievements = need_public_matches(need=need)
+    summary.update(
+        need_title=need.title,
+        need_url=need.get_url(request) or "",
+        need_status_display=need.get_status_display(),
+        matched_help=[
+            f"{expert.name}（{expert.employer}）"
+            + (f" · {expert.speciality}" if expert.speciality else "")
+            for expert in experts
+        ]
+        + [f"{a.title}（{a.organisation}）" for a in achievements],
+    )
+    return summary
+
+
+def promoted_public_need(*, submission: FormSubmission):
+    """The published need a submission was promoted to, or ``None``."""
+    promoted_type = submission.promoted_type
+    if promoted_type is None or not submission.promoted_id:
+        return None
+    from kexie_pages.models import Need
+
+    if promoted_type.model_class() is not Need:
+        return None
+    return Need.objects.public().filter(pk=submission.promoted_id).first()

@@ -26,6 +26,7 @@ from .selectors import (
     attachments_for_user,
     submission_by_receipt,
     submission_on_page,
+    submission_public_summary,
     submissions_for_user,
 )
 from .services import rejection_record
@@ -187,7 +188,10 @@ def lookup_refused(request: HttpRequest) -> TemplateResponse:
 
 
 def receipt_lookup(request: HttpRequest) -> TemplateResponse:
-    """Public status lookup by receipt number and receipt code: status only.
+    """Public status lookup by receipt number and receipt code.
+
+    Shows :func:`~kexie_forms.selectors.submission_public_summary`: what was
+    submitted and what became of it, never names or phone numbers.
 
     A wrong code and an unknown number get the same answer, so the page
     never tells whether a number exists.
@@ -207,7 +211,9 @@ def receipt_lookup(request: HttpRequest) -> TemplateResponse:
         else:
             submission = submission_by_receipt(receipt_number=receipt)
             if submission and receipt_code_matches(submission=submission, code=code):
-                context["submission"] = submission
+                context["submission"] = submission_public_summary(
+                    submission=submission, request=request
+                )
             else:
                 context["error"] = _(
                     "No submission matches this receipt number and code. "

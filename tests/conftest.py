@@ -186,3 +186,22 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def axe_serious() -> Callable:
+    """``axe_serious(page)``: axe-core's serious and critical findings on the
+    page a Playwright tab shows, one line each (empty: none)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page) -> list[str]:
+        violations = axe.run(page).response["violations"]
+        return [
+            f"{page.url}: {v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return check

@@ -164,6 +164,15 @@ class CoursePage(PinyinSlugMixin, RoutablePageMixin, Page):
         help_text=_("One technique per line."),
     )
     audience = models.CharField(_("audience"), max_length=100, blank=True)
+    what_to_bring = models.CharField(
+        _("what to bring"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Shown on the course page and repeated in the sign-up confirmation, "
+            "e.g. a diseased wheat ear, a notebook."
+        ),
+    )
     capacity = models.PositiveIntegerField(
         _("capacity"),
         null=True,
@@ -222,6 +231,7 @@ class CoursePage(PinyinSlugMixin, RoutablePageMixin, Page):
         FieldPanel("summary"),
         FieldPanel("techniques"),
         FieldPanel("audience"),
+        FieldPanel("what_to_bring"),
         FieldRowPanel([FieldPanel("registration_required"), FieldPanel("capacity")]),
         FieldPanel("body"),
         InlinePanel(
@@ -269,6 +279,7 @@ class CoursePage(PinyinSlugMixin, RoutablePageMixin, Page):
         APIField("summary"),
         APIField("techniques"),
         APIField("audience"),
+        APIField("what_to_bring"),
         APIField("capacity"),
         APIField("registration_required"),
         APIField("cancelled"),

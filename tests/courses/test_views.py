@@ -386,3 +386,53 @@ def test_course_page_is_never_cached_while_it_takes_sign_ups(hall, client, add_c
     assert "no-store" in control and "private" in control
     walk_in = add_course(hall, "c2", registration_required=False)
     assert "no-store" not in client.get(walk_in.url).get("Cache-Control", "")
+
+
+# --- the sign-up journey on a phone (issue 12, item 3) ---------------------------
+
+
+@pytest.mark.django_db
+def test_failed_sign_up_lands_on_the_form_with_a_summary_first(
+    hall, client, add_course, sign_up
+):
+    course = add_course(hall, "c1", registration_required=True, capacity=5)
+    page = client.get(course.url).content.decode()
+    assert f'action="{course.url}register/#signup"' in page
+    response = sign_up(client, course, phone="12345", name="王大成", village="王庄村")
+    html = response.content.decode()
+    signup = html.split('id="signup"', 1)[1]
+    summary = re.search(r'<div class="[^"]*error-summary[^"]*" role="alert"', signup)
+    assert summary, "no error summary with role=alert in the sign-up section"
+    # the summary comes before the form and links to the bad field
+    assert summary.start() < signup.index("<form")
+    assert 'href="#id_phone"' in signup[summary.start() : signup.index("<form")]
+    assert "请填写正确的11位手机号码" in signup[summary.start() : signup.index("<form")]
+    # what was typed is kept
+    assert 'value="王大成"' in signup and 'value="王庄村"' in signup
+    assert 'value="12345"' in signup
+
+
+@pytest.mark.django_db
+def test_confirmation_repeats_course_time_place_and_what_to_bring(
+    hall, client, add_course, sign_up
+):
+    course = add_course(
+        hall,
+        "c1",
+        registration_required=True,
+        capacity=5,
+        address="王庄村村委会东侧",
+        what_to_bring="一株发病的麦穗、笔记本",
+    )
+    response = sign_up(client, course)
+    html = client.get(response["Location"]).content.decode()
+    confirmation = html.split("signup-confirmation", 1)[1].split("</div>", 1)[0]
+    assert "报名成功" in confirmation
+    assert course.title in confirmation
+    start = timezone.localtime(course.start, SHANGHAI)
+    assert f"{start.year}年{start.month}月{start.day}日" in confirmation
+    assert start.strftime("%H:%M") in confirmation
+    assert "城郊乡王庄村党群服务中心" in confirmation
+    assert "王庄村村委会东侧" in confirmation
+    assert "一株发病的麦穗、笔记本" in confirmation
+    assert "王大成" not in html and PHONE not in html

@@ -32,4 +32,6 @@ def test_demo_data_loads_and_can_be_run_again(client):
     assert FormPage.objects.live().count() == 3
     assert FormSubmission.objects.count() == 10
     assert FormSubmission.objects.values("county").distinct().count() >= 5
-    assert "贫困村科技需求征集" in client.get("/needs-survey/").content.decode()
+    entry = client.get("/tianbao/").content.decode()  # 县区填报, in the menu
+    assert 'href="/tianbao/needs-survey/"' in entry
+    assert "贫困村科技需求征集" in client.get("/tianbao/needs-survey/").content.decode()

@@ -2,6 +2,7 @@
 submissions, county-bound and city-wide reviewers, and a stand-in needs
 library for the promotion hook."""
 
+import datetime
 from collections.abc import Callable
 
 import pytest
@@ -128,3 +129,76 @@ def fake_need_library() -> Callable[[list], Callable]:
         return promote
 
     return library
+
+
+@pytest.fixture
+def form_index(home):
+    """The counties' entry point 县区填报 in the menu, with an open form, a form
+    closing later, a closed one and a draft under it."""
+    from django.utils import timezone
+
+    from kexie_forms.models import FormIndexPage
+
+    index = home.add_child(
+        instance=FormIndexPage(title="县区填报", slug="tianbao", show_in_menus=True)
+    )
+    now = timezone.now()
+    make_form_page(index, "open", closes_at=now + datetime.timedelta(days=10))
+    make_form_page(index, "later", closes_at=now + datetime.timedelta(days=40))
+    closed = make_form_page(index, "closed", closes_at=now - datetime.timedelta(days=1))
+    closed.title = "去年的需求征集"
+    closed.save_revision().publish()
+    draft = make_form_page(index, "draft")
+    draft.title = "未发布的征集"
+    draft.save_revision()
+    draft.unpublish()
+    return index
+
+
+@pytest.fixture
+def promoted(survey, client):
+    """``(receipt, code, need)``: a survey submission from 前进村 posted by a
+    client, accepted, promoted to a published need with a public expert matched."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from kexie_pages.models import (
+        Expert,
+        IndustryCategory,
+        Need,
+        NeedMatch,
+        NeedsLibraryPage,
+    )
+    from kexie_pages.needs.services import needs_bulk_create
+
+    survey.get_parent().add_child(
+        instance=NeedsLibraryPage(title="科技需求库", slug="library")
+    )
+    response = client.post(survey.url, valid_data(survey))
+    submission = FormSubmission.objects.get()
+    submission.status = SubmissionStatus.ACCEPTED
+    need = needs_bulk_create(
+        needs=[
+            Need(
+                title="前进村小麦赤霉病防治",
+                county=County.objects.get(code=FUGOU),
+                village="前进村",
+                category=IndustryCategory.objects.first(),
+                description="小麦赤霉病防治",
+                contact_name="张三",
+                contact_phone="13803940001",
+            )
+        ],
+        publish=True,
+    )[0]
+    expert = Expert.objects.create(
+        name="李明",
+        employer="周口市农业科学院",
+        speciality="小麦赤霉病",
+        is_public=True,
+        phone="13912345678",
+    )
+    NeedMatch.objects.create(need=need, expert=expert)
+    submission.promoted_type = ContentType.objects.get_for_model(Need)
+    submission.promoted_id = str(need.pk)
+    submission.save()
+    return submission.receipt_number, receipt_code_of(response), need

@@ -264,3 +264,18 @@ def test_openapi_documents_the_receipt_code(client, db):
     assert "code" in [p["name"] for p in lookup["parameters"]]
     assert {"200", "400", "404", "429"} <= set(lookup["responses"])
     assert "receipt_code" in schema["components"]["schemas"]["ReceiptOut"]["required"]
+
+
+def test_receipt_endpoint_shows_the_submission_and_the_promoted_need(client, promoted):
+    receipt, code, need = promoted
+    body = client.get(f"{BASE}receipts/{receipt}", {"code": code}).json()
+    assert body["county"] == "扶沟县"
+    assert body["subject"] == "前进村"
+    assert body["need_url"] == need.get_url()
+    assert body["need_title"] == "前进村小麦赤霉病防治"
+    assert body["matched_help"] == ["李明（周口市农业科学院） · 小麦赤霉病"]
+    assert "13803940001" not in str(body)
+    assert "张三" not in str(body)
+    schema = client.get("/api/v3/openapi.json").json()["components"]["schemas"]
+    assert "matched_help" in schema["StatusOut"]["properties"]
+    assert schema["StatusOut"]["properties"]["need_url"]["description"]

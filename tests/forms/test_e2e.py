@@ -50,7 +50,7 @@ def test_fill_form_on_a_phone_get_receipt_look_up_and_review(
     page.get_by_role("link", name="查询办理状态").click()
     page.wait_for_url("**/forms/receipt/?receipt=*")
     assert page.locator(".status").inner_text() == "待审核"
-    assert "前进村" not in page.content()
+    assert "13803940001" not in page.content()  # the village shows, the phone never
 
     # The county reviewer logs in and marks it as needing more information.
     admin = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -86,3 +86,45 @@ def test_fill_form_on_a_phone_get_receipt_look_up_and_review(
         assert "已根据此提交创建需求草稿" in admin.content()
     submission.refresh_from_db()
     assert Group.objects.get(pk=submission.promoted_id).name == "前进村"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_clerk_journey_from_home_to_receipt_lookup_on_a_phone(
+    live_server, browser, form_index, axe_serious, tmp_path
+):
+    """Issue 12: home → 县区填报 → form → submit → receipt → lookup, 360 px,
+    axe-core finding nothing serious or critical on any page visited."""
+    cache.clear()
+    found: list[str] = []
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(live_server.url + "/")
+    found += axe_serious(page)
+
+    page.get_by_role("navigation").get_by_role("link", name="县区填报").click()
+    page.wait_for_url(f"**{form_index.url}")
+    found += axe_serious(page)
+    listing = page.locator(".form-list li").first
+    assert "截止时间" in listing.inner_text()
+    listing.get_by_role("link").click()
+    page.wait_for_url(f"**{form_index.url}open/")
+    found += axe_serious(page)
+
+    page.get_by_label("county").select_option(label="扶沟县")
+    page.get_by_label("village").fill("前进村")
+    page.get_by_label("need").fill("小麦赤霉病防治技术，需专家现场指导。")
+    page.get_by_label("mobile").fill("13803940001")
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_url("**?receipt=*")
+    receipt = page.locator(".receipt-number").inner_text()
+    assert receipt.startswith("XQ-")
+    found += axe_serious(page)
+
+    page.get_by_role("link", name="查询办理状态").click()
+    page.wait_for_url("**/forms/receipt/?receipt=*")
+    card = page.locator(".status-card").first.inner_text()
+    for shown in (receipt, "需求征集", "扶沟县", "前进村", "待审核"):
+        assert shown in card, shown
+    assert "13803940001" not in page.content()
+    found += axe_serious(page)
+    page.screenshot(path=str(tmp_path / "receipt-lookup-360.png"), full_page=True)
+    assert not found, "\n".join(found)

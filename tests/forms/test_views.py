@@ -261,7 +261,7 @@ def test_rate_limit_returns_429_with_the_data_shown_back(client, page, settings)
     assert other.status_code == 302
 
 
-def test_receipt_lookup_shows_status_not_content(client, page):
+def test_receipt_lookup_shows_status_not_personal_data(client, page):
     posted = client.post(page.url, valid_data(page))
     receipt, code = receipt_of(posted), receipt_code_of(posted)
     FormSubmission.objects.update(status=SubmissionStatus.NEEDS_MORE)
@@ -272,7 +272,6 @@ def test_receipt_lookup_shows_status_not_content(client, page):
     html = response.content.decode()
     assert receipt in html
     assert "需补充" in html
-    assert "前进村" not in html
     assert "13803940001" not in html
 
 
@@ -421,3 +420,78 @@ def test_form_and_receipt_pages_are_never_cached(client, page):
     lookup = {"receipt": receipt_of(posted), "code": receipt_code_of(posted)}
     assert private(client.get("/forms/receipt/", lookup))
     assert private(client.get("/forms/receipt/"))
+
+
+# --- finding the forms and what a receipt shows (issue 12, items 1 and 2) -------
+
+
+def test_home_and_menu_lead_to_the_county_entry_point(client, form_index):
+    html = client.get("/").content.decode()
+    nav = html.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{form_index.url}"' in nav
+    assert "县区填报" in nav
+    main = html.split('id="main"', 1)[1]
+    assert f'href="{form_index.url}"' in main
+
+
+def test_entry_point_lists_forms_with_deadlines_and_the_lookup(client, form_index):
+    response = client.get(form_index.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    listing = html.split('class="results form-list"', 1)[1].split("</ul>", 1)[0]
+    items = re.findall(
+        r"<li>\s*<a href=\"([^\"]+)\">([^<]+)</a>(.*?)</li>", listing, re.S
+    )
+    assert [url for url, _title, _meta in items] == [
+        f"{form_index.url}open/",
+        f"{form_index.url}later/",
+        f"{form_index.url}closed/",
+    ]
+    assert "截止" in items[0][2]
+    assert "已截止" in items[2][2]
+    assert "未发布的征集" not in html
+    assert 'href="/forms/receipt/"' in html
+
+
+def test_thank_you_page_links_the_receipt_lookup(client, form_index):
+    form = form_index.get_children().first().specific
+    posted = client.post(form.url, valid_data(form))
+    html = client.get(posted["Location"]).content.decode()
+    assert 'href="/forms/receipt/?receipt=' in html
+
+
+def test_site_search_finds_forms_by_their_title_words(client, page):
+    from django.core.management import call_command
+
+    call_command("update_index", verbosity=0)
+    for words in ("需求征集", "征集"):
+        html = client.get("/search/", {"q": words}).content.decode()
+        assert f'href="{page.url}"' in html, words
+
+
+def test_receipt_lookup_shows_the_submission_without_personal_data(client, page):
+    posted = client.post(page.url, valid_data(page, village="前进村"))
+    response = client.get(
+        "/forms/receipt/",
+        {"receipt": receipt_of(posted), "code": receipt_code_of(posted)},
+    )
+    html = response.content.decode()
+    assert "需求征集" in html
+    assert "扶沟县" in html
+    assert "前进村" in html
+    assert timezone.localtime().strftime("%Y-%m-%d") in html
+    assert "13803940001" not in html
+    assert "138 0394 0001" not in html
+    assert "小麦赤霉病防治技术" not in html  # the free-text answer stays private
+
+
+def test_receipt_lookup_shows_the_promoted_need_and_its_help(client, promoted):
+    receipt, code, need = promoted
+    html = client.get("/forms/receipt/", {"receipt": receipt, "code": code}).content
+    html = html.decode()
+    assert f'href="{need.get_url()}"' in html
+    assert "前进村小麦赤霉病防治" in html
+    assert "李明（周口市农业科学院） · 小麦赤霉病" in html
+    assert "13912345678" not in html
+    assert "张三" not in html
+    assert "13803940001" not in html
