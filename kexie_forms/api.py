@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from kexie_pages.base.api import ApiId
+
 from .exceptions import SubmissionRefused
 from .forms import TOKEN_FIELD, KexieFormBuilder
 from .guards import body_too_large, rate_limit_exceeded
@@ -136,7 +138,7 @@ def receipt_status(request: HttpRequest, receipt_number: str):
 
 
 @router.get("/{page_id}", response=FormOut, summary="Form definition")
-def form_detail(request: HttpRequest, page_id: int):
+def form_detail(request: HttpRequest, page_id: ApiId):
     page = get_object_or_404(_live_forms(), pk=page_id)
     fields = list(page.get_form_fields())
     form_fields = KexieFormBuilder(fields).formfields
@@ -159,12 +161,25 @@ def _request_data(request: HttpRequest) -> tuple[QueryDict, object]:
     if request.content_type == "application/json":
         try:
             payload = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError) as error:
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
+            # RecursionError: thousands of nested brackets (a 500 before).
             raise ValueError(_("The body is not valid JSON.")) from error
         if not isinstance(payload, dict):
             raise ValueError(_("The body must be a JSON object."))
         data = QueryDict(mutable=True)
         for key, value in payload.items():
+            nested = isinstance(value, dict) or (
+                isinstance(value, list)
+                and any(isinstance(v, (dict, list)) for v in value)
+            )
+            if nested:
+                raise ValueError(
+                    _(
+                        "The field “%(name)s” must be a text, a number, true/false "
+                        "or a list of those, not a nested object."
+                    )
+                    % {"name": key[:50]}
+                )
             if isinstance(value, list):
                 data.setlist(key, [str(v) for v in value])
             elif value is not None:
@@ -194,7 +209,7 @@ def _request_data(request: HttpRequest) -> tuple[QueryDict, object]:
         "a retry with the same key returns the first receipt with status 200."
     ),
 )
-def form_submit(request: HttpRequest, page_id: int):
+def form_submit(request: HttpRequest, page_id: ApiId):
     page = get_object_or_404(_live_forms(), pk=page_id)
     if body_too_large(request, page):
         rejection_record(page_id=page.pk, reason=RejectionReason.TOO_LARGE)
