@@ -57,9 +57,7 @@ class NoWordsNoSearchMixin(_Backend):
             )
             if isinstance(text, SearchQuery) and segment_query(text) is None:
                 return EmptySearchResults()
-        return super()._search(
-            query_compiler_class, query, model_or_queryset, **kwargs
-        )
+        return super()._search(query_compiler_class, query, model_or_queryset, **kwargs)
 
 
 @cache
@@ -70,11 +68,12 @@ def _subclass(base: type, *mixins: type) -> type:
 def SearchBackend(params: dict) -> BaseSearchBackend:
     """Return the database backend for the current vendor, segmenting queries."""
     vendor_backend = DatabaseSearchBackend(params)
-    backend = _subclass(type(vendor_backend), NoWordsNoSearchMixin)(params)
+    vendor_class: type = vendor_backend.__class__
+    backend = _subclass(vendor_class, NoWordsNoSearchMixin)(params)
     mixins: list[type] = [ChineseQueryCompilerMixin]
     if (
         connection.vendor == "sqlite"
-        and type(vendor_backend).__name__ == "SQLiteSearchBackend"
+        and vendor_class.__name__ == "SQLiteSearchBackend"
     ):
         # Imported here: the FTS models exist only on SQLite databases.
         from .search_backend_sqlite import FTSFirstCompilerMixin, FTSFirstSearchResults

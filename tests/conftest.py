@@ -200,6 +200,8 @@ def public_site(home, news_index, news_corpus, add_news, make_pdf) -> dict:
             venue="城郊乡王庄村党群服务中心",
             start=start,
             end=start + datetime.timedelta(hours=2),
+            registration_required=True,
+            capacity=30,
         )
     )
     library = home.add_child(
@@ -251,7 +253,7 @@ def public_site(home, news_index, news_corpus, add_news, make_pdf) -> dict:
     submission = FormSubmission.objects.create(
         page=form_page,
         form_data={"village": "前进村", "need": "小麦赤霉病防治"},
-        receipt_number="XQ-2026-000001",
+        receipt_number="XQ-2019-000007",
     )
     return {
         "home": home,

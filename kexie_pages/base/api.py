@@ -178,7 +178,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def ours(request: HttpRequest) -> bool:
         return request.path_info.startswith(_api_prefix(api))
 
-    def on_validation_error(request: HttpRequest, exc: NinjaValidationError):
+    def on_validation_error(request: HttpRequest, exc: Any) -> HttpResponse:
         if not ours(request):
             return originals[NinjaValidationError](request, exc)
         if exc.errors and all(e.get("loc", ("",))[0] == "path" for e in exc.errors):
@@ -197,12 +197,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
         return bad_input_response(detail, errors)
 
-    def on_not_found(request: HttpRequest, exc: Http404):
+    def on_not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         if not ours(request):
             return originals[Http404](request, exc)
         return not_found_response()
 
-    def on_http_error(request: HttpRequest, exc: HttpError):
+    def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         if not ours(request):
             return originals[HttpError](request, exc)
         if exc.status_code == 404:

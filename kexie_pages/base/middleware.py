@@ -94,7 +94,10 @@ def is_wagtail_init_script(body: str) -> bool:
     panel = WAGTAIL_PANEL.match(text)
     if panel:
         end = _json_args(text, panel.end(), 1)
-        return end is not None and re.fullmatch(r"\)\);\s*\}\)\(\);", text[end:]) is not None
+        return (
+            end is not None
+            and re.fullmatch(r"\)\);\s*\}\)\(\);", text[end:]) is not None
+        )
     return False
 
 

@@ -79,6 +79,9 @@ def bad_request(
     return render(
         request,
         "400.html",
-        {"message": message, "back_url": "" if "\x00" in request.path else request.path},
+        {
+            "message": message,
+            "back_url": "" if "\x00" in request.path else request.path,
+        },
         status=status,
     )

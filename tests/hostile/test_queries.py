@@ -121,13 +121,15 @@ def test_public_path_segments_never_5xx(data, path_templates, hostile_get):
 
 @EXAMPLES
 @given(data=st.data())
-def test_api_get_operations_never_5xx(data, public_site, api_get_operations, hostile_get):
+def test_api_get_operations_never_5xx(
+    data, public_site, api_get_operations, hostile_get
+):
     path, path_params, query_params = data.draw(
         st.sampled_from(api_get_operations), label="operation"
     )
     for name in path_params:
         value = data.draw(st.one_of(VALUES, RAW), label=name)
-        path = path.replace("{%s}" % name, encoded(value) or "0")
+        path = path.replace("{" + name + "}", encoded(value) or "0")
     chosen = data.draw(
         st.lists(st.sampled_from(query_params or ["q"]), max_size=3), label="params"
     )

@@ -82,7 +82,7 @@ def test_production_settings_pass_check_deploy_without_a_warning(tmp_path):
         "KEXIE_VAR_DIR": str(tmp_path),
     }
     env.pop("DATABASE_URL", None)
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=SITE,
         env=env,
