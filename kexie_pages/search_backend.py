@@ -71,10 +71,7 @@ def SearchBackend(params: dict) -> BaseSearchBackend:
     vendor_class: type = vendor_backend.__class__
     backend = _subclass(vendor_class, NoWordsNoSearchMixin)(params)
     mixins: list[type] = [ChineseQueryCompilerMixin]
-    if (
-        connection.vendor == "sqlite"
-        and vendor_class.__name__ == "SQLiteSearchBackend"
-    ):
+    if connection.vendor == "sqlite" and vendor_class.__name__ == "SQLiteSearchBackend":
         # Imported here: the FTS models exist only on SQLite databases.
         from .search_backend_sqlite import FTSFirstCompilerMixin, FTSFirstSearchResults
 
