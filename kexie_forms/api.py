@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from kexie_pages.base.api import ApiId
 from kexie_pages.base.guards import TOKEN_FIELD, rate_limit_exceeded
 
 from .exceptions import SubmissionRefused
@@ -194,7 +195,7 @@ def receipt_status(
 
 
 @router.get("/{page_id}", response=FormOut, summary="Form definition")
-def form_detail(request: HttpRequest, page_id: int):
+def form_detail(request: HttpRequest, page_id: ApiId):
     page = get_object_or_404(_live_forms(), pk=page_id)
     fields = list(page.get_form_fields())
     form_fields = KexieFormBuilder(fields).formfields
@@ -217,12 +218,25 @@ def _request_data(request: HttpRequest) -> tuple[QueryDict, object]:
     if request.content_type == "application/json":
         try:
             payload = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError) as error:
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
+            # RecursionError: thousands of nested brackets (a 500 before).
             raise ValueError(_("The body is not valid JSON.")) from error
         if not isinstance(payload, dict):
             raise ValueError(_("The body must be a JSON object."))
         data = QueryDict(mutable=True)
         for key, value in payload.items():
+            nested = isinstance(value, dict) or (
+                isinstance(value, list)
+                and any(isinstance(v, (dict, list)) for v in value)
+            )
+            if nested:
+                raise ValueError(
+                    _(
+                        "The field “%(name)s” must be a text, a number, true/false "
+                        "or a list of those, not a nested object."
+                    )
+                    % {"name": key[:50]}
+                )
             if isinstance(value, list):
                 data.setlist(key, [str(v) for v in value])
             elif value is not None:
@@ -255,7 +269,7 @@ def _request_data(request: HttpRequest) -> tuple[QueryDict, object]:
         "the status lookup asks for it."
     ),
 )
-def form_submit(request: HttpRequest, response: HttpResponse, page_id: int):
+def form_submit(request: HttpRequest, response: HttpResponse, page_id: ApiId):
     add_never_cache_headers(response)
     page = get_object_or_404(_live_forms(), pk=page_id)
     if body_too_large(request, page):

@@ -51,6 +51,10 @@ class KexiePagesConfig(AppConfig):
         # document describes everything (as wagtail.snippets does).
         for section, prefix in API_SECTIONS.items():
             api.add_router(prefix, import_module(f".{section}.api", self.name).router)
+        # Bad input to those endpoints is answered in the site's language.
+        from .base.api import install_error_handlers
+
+        install_error_handlers(api)
 
 
 def _site_url_from_settings(**kwargs) -> None:

@@ -31,7 +31,17 @@ from django.conf import settings
 from django.db.models import Model
 from django.utils.encoding import force_str
 from modelsearch import index
-from modelsearch.query import And, Not, Or, PlainText, SearchQuery
+from modelsearch.query import (
+    And,
+    Boost,
+    Fuzzy,
+    MatchAll,
+    Not,
+    Or,
+    Phrase,
+    PlainText,
+    SearchQuery,
+)
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -94,14 +104,27 @@ def _combine(queries: list[SearchQuery], operator: str) -> SearchQuery | None:
     return And(queries) if operator == "and" else Or(queries)
 
 
+#: The most words a query is cut into; the rest is dropped. A 5,000-word
+#: query would otherwise become an FTS expression SQLite refuses
+#: ("expression tree is too large").
+MAX_QUERY_WORDS = 20
+
+
 def query_for_text(text: str, operator: str = "and") -> SearchQuery | None:
     """Turn a user's query string into a segmented search query.
 
     Words typed together without a space must all match; space-separated
     parts are combined with ``operator``. Returns None when the text holds no
     searchable word (only punctuation, say).
+
+    This is the one sanitiser of search input, on every backend: only words
+    (letters, digits, CJK) reach the database, each as a :class:`Term` the
+    backend quotes, so FTS syntax (``"``, ``*``, ``^``, ``NEAR(``, ``AND``,
+    brackets, ``-``) and NUL characters are never parsed by SQLite FTS5 or
+    PostgreSQL's ``to_tsquery``.
     """
     parts = []
+    budget = MAX_QUERY_WORDS
     for chunk in text.split():
         words: list[SearchQuery] = []
         for match in _TOKEN_RE.finditer(chunk):
@@ -110,21 +133,43 @@ def query_for_text(text: str, operator: str = "and") -> SearchQuery | None:
                 words.append(Term(match.group("word").lower()))
             else:
                 words.extend(_word_query(w) for w in jieba.cut(run) if w.strip())
+        words = words[:budget]
+        budget -= len(words)
         if query := _combine(words, "and"):
             parts.append(query)
-    return _combine(parts, operator.lower())
+        if budget <= 0:
+            break
+    return _combine(parts, (operator or "and").lower())
 
 
-def segment_query(query: SearchQuery) -> SearchQuery:
-    """Rewrite every plain-text leaf of ``query`` into segmented terms."""
+def segment_query(query: SearchQuery) -> SearchQuery | None:
+    """Rewrite every text leaf of ``query`` into segmented terms.
+
+    None means "matches nothing": the text held no searchable word. A phrase
+    or fuzzy leaf becomes its words, all required (the index stores
+    characters and bigrams, not word positions, so a phrase cannot be
+    matched as such anyway).
+    """
     if isinstance(query, Term) or not segmentation_enabled():
         return query
     if isinstance(query, PlainText):
-        return query_for_text(query.query_string, query.operator) or query
-    if isinstance(query, (And, Or)):
-        return type(query)([segment_query(q) for q in query.subqueries])
+        return query_for_text(query.query_string, query.operator)
+    if isinstance(query, (Phrase, Fuzzy)):
+        return query_for_text(query.query_string, "and")
+    if isinstance(query, And):
+        subqueries = [segment_query(q) for q in query.subqueries]
+        if any(q is None for q in subqueries):
+            return None
+        return _combine([q for q in subqueries if q is not None], "and")
+    if isinstance(query, Or):
+        kept = [q for q in map(segment_query, query.subqueries) if q is not None]
+        return _combine(kept, "or")
     if isinstance(query, Not):
-        return Not(segment_query(query.subquery))
+        inner = segment_query(query.subquery)
+        return MatchAll() if inner is None else Not(inner)
+    if isinstance(query, Boost):
+        inner = segment_query(query.subquery)
+        return None if inner is None else Boost(inner, query.boost)
     return query
 
 

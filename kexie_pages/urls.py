@@ -6,14 +6,19 @@ codes must outlive both. Include before Wagtail's catch-all::
     path("", include("kexie_pages.urls")),
 """
 
-from django.urls import path
+from django.urls import path, register_converter
 
+from .base.api import IdConverter
 from .booklets import views
 
+register_converter(IdConverter, "kexie_id")
+
 urlpatterns = [
-    path("b/<int:booklet_id>/", views.booklet_short_link, name="kexie_booklet_short"),
     path(
-        "b/<int:booklet_id>/download/",
+        "b/<kexie_id:booklet_id>/", views.booklet_short_link, name="kexie_booklet_short"
+    ),
+    path(
+        "b/<kexie_id:booklet_id>/download/",
         views.booklet_download_link,
         name="kexie_booklet_download",
     ),

@@ -205,3 +205,136 @@ def axe_serious() -> Callable:
         ]
 
     return check
+
+
+@pytest.fixture
+def public_site(home, news_index, news_corpus, add_news, make_pdf) -> dict:
+    """One page of every public type, with what each lists: a news article, a
+    booklet (a real PDF), a course, a published need, a public expert, a form
+    page with one submission. Returns them by name, with their addresses."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+    from wagtail.documents import get_document_model
+
+    from kexie_forms.models import FormField, FormPage, FormSubmission
+    from kexie_pages.base.spreadsheets import csv_bytes
+    from kexie_pages.demo.directories import generate_rows
+    from kexie_pages.directories.resources import RESOURCES
+    from kexie_pages.directories.services import directory_import
+    from kexie_pages.models import (
+        BookletIndexPage,
+        BookletPage,
+        County,
+        CoursePage,
+        Expert,
+        IndustryCategory,
+        LectureHallPage,
+        Need,
+        NeedsLibraryPage,
+        ThinkTankPage,
+    )
+    from kexie_pages.needs.services import needs_bulk_create
+
+    fugou = County.objects.get(code="411621")
+    plant = IndustryCategory.objects.get(slug="zhongzhi")
+    article = add_news(news_index, 1, news_corpus[0])
+    booklets = home.add_child(
+        instance=BookletIndexPage(title="科普图书资料", slug="booklets")
+    )
+    document = get_document_model()(title="booklet.pdf")
+    document.file.save("booklet.pdf", ContentFile(make_pdf(2)), save=False)
+    document.save()
+    booklet = booklets.add_child(
+        instance=BookletPage(
+            title="小麦赤霉病防治",
+            slug="wheat",
+            document=document,
+            category=plant,
+            summary="赤霉病是小麦的头号病害。",
+        )
+    )
+    hall = home.add_child(
+        instance=LectureHallPage(title="农村科普大讲堂", slug="lecture-hall")
+    )
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=10)
+    course = hall.add_child(
+        instance=CoursePage(
+            title="小麦赤霉病防控培训",
+            slug="wheat-course",
+            county=fugou,
+            category=plant,
+            venue="城郊乡王庄村党群服务中心",
+            start=start,
+            end=start + datetime.timedelta(hours=2),
+            registration_required=True,
+            capacity=30,
+        )
+    )
+    library = home.add_child(
+        instance=NeedsLibraryPage(title="科技需求库", slug="needs", per_page=20)
+    )
+    need = needs_bulk_create(
+        needs=[
+            Need(
+                title="小麦赤霉病连年发生",
+                county=fugou,
+                township="练寺镇",
+                village="前王庄村",
+                category=plant,
+                description="小麦扬花期遇雨，赤霉病发病率超过三成。",
+                households=12,
+                contact_name="保密支书甲",
+                contact_phone="13912345678",
+            )
+        ],
+        publish=True,
+    )[0]
+    rows = generate_rows("experts", 1, seed=7)
+    rows[0].update(
+        {"姓名": "张伟", "服务区县": "扶沟县", "产业类别": "种植", "是否公开": "是"}
+    )
+    headers = RESOURCES["experts"].headers()
+    result = directory_import(
+        directory="experts",
+        content=csv_bytes(headers, [[rows[0][h] for h in headers]]),
+        dry_run=False,
+    )
+    assert result.applied, result.error_lines()
+    expert = Expert.objects.get(name="张伟")
+    think_tank = home.add_child(
+        instance=ThinkTankPage(title="专家库", slug="experts", directory="experts")
+    )
+    form_page = FormPage(
+        title="需求征集", slug="needs-survey", receipt_prefix="XQ", thank_you_text=""
+    )
+    form_page.form_fields = [
+        FormField(label="county", field_type="county", sort_order=0),
+        FormField(
+            label="village", field_type="singleline", max_length=20, sort_order=1
+        ),
+        FormField(label="need", field_type="multiline", max_length=500, sort_order=2),
+        FormField(label="mobile", field_type="mobile", sort_order=3),
+    ]
+    home.add_child(instance=form_page)
+    submission = FormSubmission.objects.create(
+        page=form_page,
+        form_data={"village": "前进村", "need": "小麦赤霉病防治"},
+        receipt_number="XQ-2019-000007",
+    )
+    return {
+        "home": home,
+        "news_index": news_index,
+        "article": article,
+        "booklets": booklets,
+        "booklet": booklet,
+        "hall": hall,
+        "course": course,
+        "library": library,
+        "need": need,
+        "think_tank": think_tank,
+        "expert": expert,
+        "form_page": form_page,
+        "submission": submission,
+    }

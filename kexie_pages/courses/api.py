@@ -15,12 +15,16 @@ from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from wagtail.api.v3.auth import AllowAnonymous
-from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 from wagtail.models import Site
 
+from ..base.api import KexieLimitOffsetPagination
 from .models import CoursePage, CourseStatus
 
 router = Router(tags=["kexie courses"], auth=[AllowAnonymous()])
+
+#: Date filters at or beyond these days filter nothing out.
+EARLIEST_DAY = datetime.date(1900, 1, 1)
+LATEST_DAY = datetime.date(9000, 1, 1)
 
 
 class CourseSessionOut(Schema):
@@ -90,10 +94,13 @@ class CourseFilters(FilterSchema):
             queryset = queryset.filter(county__code=self.county)
         if self.category:
             queryset = queryset.filter(category__slug=self.category)
-        if self.date_from:
+        # A bound outside the years a course can have is no bound: "until
+        # 9999-12-31" means every course. Taken as it is, the day after it
+        # (and 0001-01-01 in UTC) overflowed Python's dates: a 500.
+        if self.date_from and self.date_from > EARLIEST_DAY:
             first = datetime.datetime.combine(self.date_from, datetime.time(), tz)
             queryset = queryset.filter(last_end__gte=first)
-        if self.date_to:
+        if self.date_to and self.date_to < LATEST_DAY:
             after = datetime.datetime.combine(
                 self.date_to + datetime.timedelta(days=1), datetime.time(), tz
             )
@@ -108,7 +115,7 @@ class CourseFilters(FilterSchema):
     summary="List courses",
     operation_id="kexie_courses_list",
 )
-@paginate(WagtailLimitOffsetPagination)
+@paginate(KexieLimitOffsetPagination)
 def list_courses(request: HttpRequest, filters: CourseFilters = Query(...)):  # noqa: B008
     """Live, public courses of the site, earliest first."""
     courses = CoursePage.objects.live().public()

@@ -7,8 +7,8 @@ Only ``is_public`` entries are served; phone numbers are masked
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
-from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
+from ..base.api import ApiId, KexieLimitOffsetPagination
 from .models import DIRECTORIES
 from .selectors import directory_public_entries
 
@@ -142,7 +142,7 @@ def directory_router(directory: str) -> Router:
         operation_id=f"kexie_{operation}_list",
         url_name=f"kexie_{operation}_list",
     )
-    @paginate(WagtailLimitOffsetPagination)
+    @paginate(KexieLimitOffsetPagination)
     def list_entries(request, filters: Query[filters_schema]):  # type: ignore[valid-type]
         return entries(filters)
 
@@ -153,7 +153,7 @@ def directory_router(directory: str) -> Router:
         operation_id=f"kexie_{operation}_detail",
         url_name=f"kexie_{operation}_detail",
     )
-    def entry_detail(request, entry_id: int):
+    def entry_detail(request, entry_id: ApiId):
         return get_object_or_404(entries(filters_schema()), pk=entry_id)
 
     return router

@@ -324,11 +324,25 @@ def _read_json(content: bytes) -> Iterator[list]:
         raise DirectoryImportError(
             gettext("The JSON file cannot be read: %(error)s") % {"error": error}
         ) from None
+    except RecursionError:  # thousands of nested brackets: a 500 before
+        raise DirectoryImportError(
+            gettext("The JSON file is nested too deeply: it must be a list of rows.")
+        ) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise DirectoryImportError(
             gettext(
                 "The JSON file must be a list of objects whose keys are the column headers."
             )
+        )
+    if any(
+        "\x00" in text
+        for item in data
+        for pair in item.items()
+        for text in pair
+        if isinstance(text, str)
+    ):  # an escaped \u0000: the bytes check in decode_text cannot see it
+        raise DirectoryImportError(
+            gettext("The JSON file contains NUL characters (\\u0000): remove them.")
         )
     if not data:
         return

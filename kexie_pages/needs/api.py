@@ -11,8 +11,8 @@ from datetime import date
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
-from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
+from ..base.api import ApiId, KexieLimitOffsetPagination
 from .models import Need, NeedsLibraryPage
 from .selectors import NeedFilters, need_public_matches, needs_public_list
 
@@ -123,7 +123,7 @@ def _library(request) -> NeedsLibraryPage | None:
     operation_id="kexie_needs_list",
     url_name="kexie_needs_list",
 )
-@paginate(WagtailLimitOffsetPagination)
+@paginate(KexieLimitOffsetPagination)
 def list_needs(request, filters: Query[NeedQuery]):
     request.kexie_library = _library(request)
     return needs_public_list(filters=NeedFilters.from_params(filters.dict()))
@@ -136,7 +136,7 @@ def list_needs(request, filters: Query[NeedQuery]):
     operation_id="kexie_needs_detail",
     url_name="kexie_needs_detail",
 )
-def need_detail(request, need_id: int):
+def need_detail(request, need_id: ApiId):
     request.kexie_library = _library(request)
     return get_object_or_404(
         Need.objects.public().select_related("county", "category"), pk=need_id

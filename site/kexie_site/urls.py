@@ -9,6 +9,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from kexie_pages import views as kexie_views
 
+# Bad requests (a NUL in a filter, a form over the size cap) get a Chinese page;
+# a form page whose POST was too large shows its form again.
+handler400 = "kexie_forms.errors.bad_request"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -14,7 +14,24 @@ CSRF_TRUSTED_ORIGINS = [
     for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")
     if o.strip()
 ]
+
+
+def _flag(name: str, default: bool) -> bool:
+    """An on/off environment variable: 1/true/yes/on or 0/false/no/off."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+# HTTPS only, on by default so that `manage.py check --deploy` is clean; each
+# can be turned off from the environment (see README, "Configuration for
+# production"). The proxy in front terminates TLS and says so in this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _flag("KEXIE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("KEXIE_HSTS_SECONDS") or 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("KEXIE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("KEXIE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
