@@ -52,10 +52,10 @@ from .slugs import FALLBACK_SLUG, PinyinSlugMixin, pinyin_slug, unique_child_slu
 
 #: How long the create form's page is remembered: an editing session.
 CREATED_PAGE_SECONDS = 6 * 3600
-#: How long a post may hold its form's claim while it makes the page, and how
-#: long a second post of the form waits for that page before making its own.
+#: How long a post may hold its form's claim while it makes the page. A second
+#: post of the form waits as long for that page: two posts of one form never
+#: make pages side by side, and a claim whose request died runs out.
 CLAIM_SECONDS = 30
-WAIT_SECONDS = 10
 WAIT_STEP_SECONDS = 0.1
 
 #: The claim (cache key, claim value) the current request holds, if any.
@@ -97,8 +97,9 @@ def _form_key(
 
 def _page_of_form(key: str) -> Page | None:
     """The page an earlier post of this form made, waiting while one is making
-    it; None once this request holds the claim to make it (or waited enough)."""
-    deadline = time.monotonic() + WAIT_SECONDS
+    it; None once this request holds the claim to make it (or the cache
+    cannot tell)."""
+    deadline = time.monotonic() + CLAIM_SECONDS + 1
     while True:
         mine = f"claimed:{uuid.uuid4().hex}"
         if cache.add(key, mine, CLAIM_SECONDS):

@@ -8,7 +8,7 @@ import time
 import pytest
 from django.core.cache import cache
 
-from kexie_pages.base.page_admin import WAIT_SECONDS, create_form_key
+from kexie_pages.base.page_admin import create_form_key
 from kexie_pages.models import IndustryCategory, NewsPage
 
 
@@ -137,5 +137,5 @@ def test_a_refused_first_post_gives_its_claim_back(
     assert refused.json()["success"] is False and not NewsPage.objects.exists()
     started = time.monotonic()
     admin_client.post(news_add_url, {**form, "action-publish": "publish"})
-    assert time.monotonic() - started < WAIT_SECONDS / 2
+    assert time.monotonic() - started < 5  # not the 30 s a held claim may take
     assert NewsPage.objects.get().live
