@@ -209,7 +209,7 @@ def _county_world_build() -> CountyWorld:
     revisions, task_states, workflow_states, attachments = {}, {}, {}, {}
 
     def phone(side: str, n: int) -> str:
-        number = f"13{digit[side] * 5}0{n:04d}"
+        number = f"13{digit[side] * 4}0{n:04d}"  # 11 digits, as stored
         secrets[side].append(number)
         return number
 
