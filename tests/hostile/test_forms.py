@@ -208,7 +208,6 @@ def test_odd_text_is_stored_as_typed_and_shown_escaped(
         assert "<img src=x" not in shown.content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 5: fixed on branch harden-forms")
 def test_a_different_body_with_a_reused_token_is_stored(public_site, answers):
     page = public_site["form_page"]
     client = Client()
@@ -219,7 +218,6 @@ def test_a_different_body_with_a_reused_token_is_stored(public_site, answers):
     assert "后李楼村" in villages
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 5: fixed on branch harden-forms")
 def test_form_pages_are_not_cached(public_site):
     response = Client().get(public_site["form_page"].url)
     assert "no-store" in response.get("Cache-Control", "")
@@ -261,7 +259,6 @@ def test_enquiry_refuses_in_chinese(overrides, public_site, row_counts):
     assert row_counts() == before
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 4: fixed on branch harden-forms")
 def test_a_replayed_enquiry_is_stored_once(public_site):
     from kexie_pages.models import Enquiry
 
@@ -276,7 +273,6 @@ def test_a_replayed_enquiry_is_stored_once(public_site):
     assert Enquiry.objects.count() == 1
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 4: fixed on branch harden-forms")
 def test_enquiries_from_one_address_are_rate_limited(public_site):
     from kexie_pages.models import Enquiry
 
@@ -310,7 +306,6 @@ def test_sign_up_refuses_in_chinese(overrides, public_site, row_counts):
     assert row_counts() == before
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 4: fixed on branch harden-forms")
 def test_sign_ups_from_one_address_are_rate_limited(public_site):
     from kexie_pages.models import CourseRegistration
 
@@ -324,7 +319,6 @@ def test_sign_ups_from_one_address_are_rate_limited(public_site):
     assert CourseRegistration.objects.count() <= 10
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 4: fixed on branch harden-forms")
 def test_a_receipt_number_alone_does_not_reveal_a_status(public_site):
     """Receipt numbers are sequential: a lookup needs a second factor."""
     response = Client().get(

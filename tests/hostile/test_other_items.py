@@ -84,7 +84,6 @@ def county_clerk(db) -> Client:
     return client
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 3: fixed on branch harden-scope")
 def test_a_county_clerk_cannot_read_another_countys_need_contact(
     public_site, county_clerk
 ):
