@@ -298,7 +298,7 @@ class FormPage(PinyinSlugMixin, AbstractEmailForm):
         return files + getattr(settings, "KEXIE_FORMS_MAX_TEXT_BYTES", 256 * 1024)
 
 
-class FormIndexPage(Page):
+class FormIndexPage(PinyinSlugMixin, Page):
     """The counties' entry point (县区填报): its child forms, their deadlines,
     and the receipt lookup. Put it under the home page, shown in menus."""
 

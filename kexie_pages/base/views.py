@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from ..exceptions import KexiePagesError
 from .api import bad_input_response
 
 
@@ -53,7 +54,7 @@ def bad_request_message(exception: Exception | None) -> str:
     )
 
 
-class BadInput(Exception):
+class BadInput(KexiePagesError):
     """Input refused before any view saw it; ``message`` is for the visitor."""
 
     def __init__(self, message: str) -> None:

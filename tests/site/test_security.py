@@ -82,6 +82,8 @@ def test_production_settings_pass_check_deploy_without_a_warning(tmp_path):
         "KEXIE_VAR_DIR": str(tmp_path),
     }
     env.pop("DATABASE_URL", None)
+    # The browser tests set it in this process; a deployment never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=SITE,
