@@ -49,6 +49,10 @@ class KexiePagesConfig(AppConfig):
         for section, prefix in API_SECTIONS.items():
             api.add_router(prefix, import_module(f".{section}.api", self.name).router)
 
+        from .base.openapi import openapi_document_fix_install
+
+        openapi_document_fix_install(api)
+
 
 def _site_url_from_settings(**kwargs) -> None:
     """After every ``migrate`` (so at each deploy), apply ``KEXIE_SITE_URL``."""

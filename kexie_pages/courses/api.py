@@ -14,13 +14,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
-from wagtail.api.v3.auth import AllowAnonymous
-from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 from wagtail.models import Site
 
+from ..base.openapi import ERROR_RESPONSES, Pagination, anonymous
 from .models import CoursePage, CourseStatus
 
-router = Router(tags=["kexie courses"], auth=[AllowAnonymous()])
+router = Router(tags=["kexie courses"], auth=[anonymous])
 
 
 class CourseSessionOut(Schema):
@@ -107,8 +106,9 @@ class CourseFilters(FilterSchema):
     url_name="kexie_courses_list",
     summary="List courses",
     operation_id="kexie_courses_list",
+    openapi_extra=ERROR_RESPONSES,
 )
-@paginate(WagtailLimitOffsetPagination)
+@paginate(Pagination)
 def list_courses(request: HttpRequest, filters: CourseFilters = Query(...)):  # noqa: B008
     """Live, public courses of the site, earliest first."""
     courses = CoursePage.objects.live().public()

@@ -7,8 +7,8 @@ Only ``is_public`` entries are served; phone numbers are masked
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
-from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
+from ..base.openapi import ERROR_RESPONSES, Pagination
 from .models import DIRECTORIES
 from .selectors import directory_public_entries
 
@@ -137,17 +137,19 @@ def directory_router(directory: str) -> Router:
     # to mypy a variable is no type.
     @router.get(
         "/",
+        openapi_extra=ERROR_RESPONSES,
         response=list[schema],  # type: ignore[valid-type]
         summary=f"List public {label}",
         operation_id=f"kexie_{operation}_list",
         url_name=f"kexie_{operation}_list",
     )
-    @paginate(WagtailLimitOffsetPagination)
+    @paginate(Pagination)
     def list_entries(request, filters: Query[filters_schema]):  # type: ignore[valid-type]
         return entries(filters)
 
     @router.get(
         "/{entry_id}/",
+        openapi_extra=ERROR_RESPONSES,
         response=schema,
         summary=f"One public entry of {label}",
         operation_id=f"kexie_{operation}_detail",

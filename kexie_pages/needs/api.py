@@ -11,8 +11,8 @@ from datetime import date
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
-from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
+from ..base.openapi import ERROR_RESPONSES, Pagination
 from .models import Need, NeedsLibraryPage
 from .selectors import NeedFilters, need_public_matches, needs_public_list
 
@@ -118,12 +118,13 @@ def _library(request) -> NeedsLibraryPage | None:
 
 @router.get(
     "/",
+    openapi_extra=ERROR_RESPONSES,
     response=list[NeedOut],
     summary="List published technical needs",
     operation_id="kexie_needs_list",
     url_name="kexie_needs_list",
 )
-@paginate(WagtailLimitOffsetPagination)
+@paginate(Pagination)
 def list_needs(request, filters: Query[NeedQuery]):
     request.kexie_library = _library(request)
     return needs_public_list(filters=NeedFilters.from_params(filters.dict()))
@@ -131,6 +132,7 @@ def list_needs(request, filters: Query[NeedQuery]):
 
 @router.get(
     "/{need_id}/",
+    openapi_extra=ERROR_RESPONSES,
     response=NeedDetailOut,
     summary="One published technical need, with its history and matched help",
     operation_id="kexie_needs_detail",

@@ -264,3 +264,17 @@ def test_openapi_documents_the_receipt_code(client, db):
     assert "code" in [p["name"] for p in lookup["parameters"]]
     assert {"200", "400", "404", "429"} <= set(lookup["responses"])
     assert "receipt_code" in schema["components"]["schemas"]["ReceiptOut"]["required"]
+
+
+def test_idempotency_keys_are_whole_up_to_100_characters(client, page):
+    # Until now keys were cut at 96: these two were one submission.
+    shared = "k" * 96
+    first = post_json(client, page, answers(page), key=shared + "aaaa")
+    second = post_json(client, page, answers(page), key=shared + "bbbb")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["receipt_number"] != second.json()["receipt_number"]
+    too_long = post_json(client, page, answers(page), key="k" * 101)
+    assert too_long.status_code == 400
+    assert "100" in too_long.json()["message"]
+    assert too_long.json()["data"]["village"] == answers(page)["village"]
+    assert FormSubmission.objects.count() == 2
