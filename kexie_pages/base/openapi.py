@@ -7,7 +7,8 @@
   exception handlers give for every operation (400 from ``HttpError``, 404
   from ``Http404``, 422 from validation), with their schema.
 * :class:`Pagination` is Wagtail's limit/offset paginator with ``limit``'s
-  maximum declared (a larger limit is still Wagtail's 400).
+  maximum declared (a larger limit is still Wagtail's 400) and ``offset``
+  bounded by what the database can take.
 * :func:`openapi_document_fix` works around one upstream defect: Wagtail 8's
   ``AllowAnonymous`` is an ``http`` security scheme with no ``scheme``, which
   fails OpenAPI validation. In the served document the scheme is dropped and
@@ -22,6 +23,9 @@ from django.http import HttpRequest
 from ninja import Field
 from wagtail.api.v3.errors import PROBLEM_JSON, ProblemDetail
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination, _get_max_limit
+
+#: The largest ``offset`` taken: the database's signed 64-bit integer.
+OFFSET_MAX = 2**63 - 1
 
 #: Wagtail's invalid security scheme, replaced by an empty requirement.
 UPSTREAM_SCHEME = "AllowAnonymous"
@@ -63,6 +67,12 @@ class Pagination(WagtailLimitOffsetPagination):
                 else {}
             ),
             description="Items per page (a larger value answers 400)",
+        )
+        offset: int = Field(
+            default=0,
+            ge=0,
+            le=OFFSET_MAX,
+            description="Items to skip (past the database's integers: 422)",
         )
 
 
