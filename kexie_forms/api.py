@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from kexie_pages.base.guards import TOKEN_FIELD, rate_limit_exceeded
-from kexie_pages.base.openapi import ERROR_RESPONSES
+from kexie_pages.base.openapi import ERROR_RESPONSES, PathId
 
 from .exceptions import SubmissionRefused
 from .forms import KexieFormBuilder, form_token_new
@@ -255,7 +255,7 @@ def receipt_status(
     summary="Form definition",
     openapi_extra=ERROR_RESPONSES,
 )
-def form_detail(request: HttpRequest, page_id: int):
+def form_detail(request: HttpRequest, page_id: PathId):
     page = get_object_or_404(_live_forms(), pk=page_id)
     fields = list(page.get_form_fields())
     form_fields = KexieFormBuilder(fields).formfields
@@ -317,7 +317,7 @@ def _request_data(request: HttpRequest) -> tuple[QueryDict, object]:
     ),
     openapi_extra=SUBMISSION_OPENAPI,
 )
-def form_submit(request: HttpRequest, response: HttpResponse, page_id: int):
+def form_submit(request: HttpRequest, response: HttpResponse, page_id: PathId):
     add_never_cache_headers(response)
     page = get_object_or_404(_live_forms(), pk=page_id)
     if body_too_large(request, page):

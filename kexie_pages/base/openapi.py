@@ -6,6 +6,7 @@
 * :data:`ERROR_RESPONSES` documents the problem+json answers Wagtail's
   exception handlers give for every operation (400 from ``HttpError``, 404
   from ``Http404``, 422 from validation), with their schema.
+* :data:`PathId` is a path's database id, bounded by the database's integers.
 * :class:`Pagination` is Wagtail's limit/offset paginator with ``limit``'s
   maximum declared (a larger limit is still Wagtail's 400) and ``offset``
   bounded by what the database can take.
@@ -16,7 +17,7 @@
   to say "no credentials needed"); nothing else of Wagtail's is changed.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
@@ -24,8 +25,11 @@ from ninja import Field
 from wagtail.api.v3.errors import PROBLEM_JSON, ProblemDetail
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination, _get_max_limit
 
-#: The largest ``offset`` taken: the database's signed 64-bit integer.
-OFFSET_MAX = 2**63 - 1
+#: The largest ``offset`` or id taken: the database's signed 64-bit integer.
+DB_INT_MAX = 2**63 - 1
+
+#: A database id in a path: past the database's integers it is a 422, not a 500.
+PathId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
 
 #: Wagtail's invalid security scheme, replaced by an empty requirement.
 UPSTREAM_SCHEME = "AllowAnonymous"
@@ -71,7 +75,7 @@ class Pagination(WagtailLimitOffsetPagination):
         offset: int = Field(
             default=0,
             ge=0,
-            le=OFFSET_MAX,
+            le=DB_INT_MAX,
             description="Items to skip (past the database's integers: 422)",
         )
 

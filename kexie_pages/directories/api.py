@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from ..base.openapi import ERROR_RESPONSES, Pagination
+from ..base.openapi import ERROR_RESPONSES, Pagination, PathId
 from .models import DIRECTORIES
 from .selectors import directory_public_entries
 
@@ -155,7 +155,7 @@ def directory_router(directory: str) -> Router:
         operation_id=f"kexie_{operation}_detail",
         url_name=f"kexie_{operation}_detail",
     )
-    def entry_detail(request, entry_id: int):
+    def entry_detail(request, entry_id: PathId):
         return get_object_or_404(entries(filters_schema()), pk=entry_id)
 
     return router

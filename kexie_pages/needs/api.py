@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from ..base.openapi import ERROR_RESPONSES, Pagination
+from ..base.openapi import ERROR_RESPONSES, Pagination, PathId
 from .models import Need, NeedsLibraryPage
 from .selectors import NeedFilters, need_public_matches, needs_public_list
 
@@ -138,7 +138,7 @@ def list_needs(request, filters: Query[NeedQuery]):
     operation_id="kexie_needs_detail",
     url_name="kexie_needs_detail",
 )
-def need_detail(request, need_id: int):
+def need_detail(request, need_id: PathId):
     request.kexie_library = _library(request)
     return get_object_or_404(
         Need.objects.public().select_related("county", "category"), pk=need_id
