@@ -19,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
+
 def _on_page(case, page_id: int):
     case.path_parameters["page_id"] = page_id
     return case
