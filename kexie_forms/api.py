@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from kexie_pages.base.api import ApiId
 from kexie_pages.base.guards import TOKEN_FIELD, rate_limit_exceeded
+from kexie_pages.base.openapi import ERROR_RESPONSES
 
 from .exceptions import SubmissionRefused
 from .forms import KexieFormBuilder, form_token_new
@@ -28,6 +29,68 @@ from .services import rejection_record, submission_create
 from .views import closed_message, too_large_message
 
 router = Router(tags=["kexie forms"])
+
+#: The longest ``Idempotency-Key`` accepted; a longer one is refused (400),
+#: never cut: two different keys are never taken for one.
+IDEMPOTENCY_KEY_MAX = 100
+
+#: The submission's fields differ per form (see the form definition's
+#: ``fields``), so the body is documented as an open object.
+SUBMISSION_FIELDS = {
+    "type": "object",
+    "description": (
+        "The form's fields by `name`, as listed in the form definition "
+        "(GET /api/v3/kexie/forms/{page_id}); the set differs per form. "
+        "Values are strings; a multi-choice field takes a list of strings, "
+        "a checkbox true/false."
+    ),
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "string"},
+            {"type": "boolean"},
+            {"type": "array", "items": {"type": "string"}},
+        ]
+    },
+}
+
+SUBMISSION_OPENAPI = {
+    "parameters": [
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "description": (
+                "Any unique string of 1 to 100 characters, the same on every "
+                "retry of one submission (a longer key answers 400)."
+            ),
+            "schema": {"type": "string", "maxLength": IDEMPOTENCY_KEY_MAX},
+        }
+    ],
+    "requestBody": {
+        "required": True,
+        "description": (
+            "The form's fields, which are dynamic per form: as JSON, or as "
+            "multipart/form-data (needed to attach files, under the file "
+            "field's `name`)."
+        ),
+        "content": {
+            "application/json": {"schema": SUBMISSION_FIELDS},
+            "multipart/form-data": {
+                "schema": {
+                    **SUBMISSION_FIELDS,
+                    "additionalProperties": {
+                        "anyOf": [
+                            {"type": "string"},
+                            {"type": "string", "format": "binary"},
+                            {"type": "array", "items": {"type": "string"}},
+                        ]
+                    },
+                }
+            },
+        },
+    },
+    **ERROR_RESPONSES,
+}
 
 
 class ChoiceOut(Schema):
@@ -134,7 +197,12 @@ def _field_definition(field, form_field) -> dict:
     }
 
 
-@router.get("/", response=list[FormSummaryOut], summary="List public forms")
+@router.get(
+    "/",
+    response=list[FormSummaryOut],
+    summary="List public forms",
+    openapi_extra=ERROR_RESPONSES,
+)
 def form_list(request: HttpRequest):
     return [
         {
@@ -157,6 +225,7 @@ def form_list(request: HttpRequest):
         "given). An unknown number and a wrong code both answer 404. Lookups "
         "are rate-limited per client address (429)."
     ),
+    openapi_extra=ERROR_RESPONSES,
 )
 def receipt_status(
     request: HttpRequest,
@@ -194,7 +263,12 @@ def receipt_status(
     )
 
 
-@router.get("/{page_id}", response=FormOut, summary="Form definition")
+@router.get(
+    "/{page_id}",
+    response=FormOut,
+    summary="Form definition",
+    openapi_extra=ERROR_RESPONSES,
+)
 def form_detail(request: HttpRequest, page_id: ApiId):
     page = get_object_or_404(_live_forms(), pk=page_id)
     fields = list(page.get_form_fields())
@@ -268,6 +342,7 @@ def _request_data(request: HttpRequest) -> tuple[QueryDict, object]:
         "fields is a new submission (201). Show the submitter `receipt_code`: "
         "the status lookup asks for it."
     ),
+    openapi_extra=SUBMISSION_OPENAPI,
 )
 def form_submit(request: HttpRequest, response: HttpResponse, page_id: ApiId):
     add_never_cache_headers(response)
@@ -296,7 +371,18 @@ def form_submit(request: HttpRequest, response: HttpResponse, page_id: ApiId):
                 "data": shown_back,
             },
         )
-    key = (request.headers.get("Idempotency-Key") or "").strip()[:96]
+    key = (request.headers.get("Idempotency-Key") or "").strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX:
+        return Status(
+            400,
+            {
+                "message": _(
+                    "The Idempotency-Key header is longer than %(max)d characters."
+                )
+                % {"max": IDEMPOTENCY_KEY_MAX},
+                "data": shown_back,
+            },
+        )
     # The API has no one-time page token; the idempotency key takes its place.
     data[TOKEN_FIELD] = form_token_new(page.pk)
     form = page.get_form(data, files, page=page, user=request.user)

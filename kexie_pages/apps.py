@@ -56,6 +56,10 @@ class KexiePagesConfig(AppConfig):
 
         install_error_handlers(api)
 
+        from .base.openapi import openapi_document_fix_install
+
+        openapi_document_fix_install(api)
+
 
 def _site_url_from_settings(**kwargs) -> None:
     """After every ``migrate`` (so at each deploy), apply ``KEXIE_SITE_URL``."""

@@ -28,7 +28,7 @@ from ninja import Field, NinjaAPI, Path
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from wagtail.api.v3.errors import problem_response
-from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
+from wagtail.api.v3.pagination import WagtailLimitOffsetPagination, _get_max_limit
 
 #: The largest id a database column holds (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
@@ -90,7 +90,16 @@ class KexieLimitOffsetPagination(WagtailLimitOffsetPagination):
     and the limit's error in the site's language."""
 
     class Input(WagtailLimitOffsetPagination.Input):
-        limit: int = Field(default=20, ge=1)
+        limit: int = Field(
+            default=20,
+            ge=1,
+            # Declared for generated clients; a larger limit is Wagtail's 400.
+            json_schema_extra=(
+                {"maximum": int(_get_max_limit())}
+                if _get_max_limit() != float("inf")
+                else {}
+            ),
+        )
         offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 
     def paginate_queryset(

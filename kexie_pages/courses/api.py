@@ -14,13 +14,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
-from wagtail.api.v3.auth import AllowAnonymous
 from wagtail.models import Site
 
 from ..base.api import KexieLimitOffsetPagination
+from ..base.openapi import ERROR_RESPONSES, anonymous
 from .models import CoursePage, CourseStatus
 
-router = Router(tags=["kexie courses"], auth=[AllowAnonymous()])
+router = Router(tags=["kexie courses"], auth=[anonymous])
 
 #: Date filters at or beyond these days filter nothing out.
 EARLIEST_DAY = datetime.date(1900, 1, 1)
@@ -114,6 +114,7 @@ class CourseFilters(FilterSchema):
     url_name="kexie_courses_list",
     summary="List courses",
     operation_id="kexie_courses_list",
+    openapi_extra=ERROR_RESPONSES,
 )
 @paginate(KexieLimitOffsetPagination)
 def list_courses(request: HttpRequest, filters: CourseFilters = Query(...)):  # noqa: B008

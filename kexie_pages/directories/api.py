@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from ..base.api import ApiId, KexieLimitOffsetPagination
+from ..base.openapi import ERROR_RESPONSES
 from .models import DIRECTORIES
 from .selectors import directory_public_entries
 
@@ -137,6 +138,7 @@ def directory_router(directory: str) -> Router:
     # to mypy a variable is no type.
     @router.get(
         "/",
+        openapi_extra=ERROR_RESPONSES,
         response=list[schema],  # type: ignore[valid-type]
         summary=f"List public {label}",
         operation_id=f"kexie_{operation}_list",
@@ -148,6 +150,7 @@ def directory_router(directory: str) -> Router:
 
     @router.get(
         "/{entry_id}/",
+        openapi_extra=ERROR_RESPONSES,
         response=schema,
         summary=f"One public entry of {label}",
         operation_id=f"kexie_{operation}_detail",

@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from ..base.api import ApiId, KexieLimitOffsetPagination
+from ..base.openapi import ERROR_RESPONSES
 from .models import Need, NeedsLibraryPage
 from .selectors import NeedFilters, need_public_matches, needs_public_list
 
@@ -118,6 +119,7 @@ def _library(request) -> NeedsLibraryPage | None:
 
 @router.get(
     "/",
+    openapi_extra=ERROR_RESPONSES,
     response=list[NeedOut],
     summary="List published technical needs",
     operation_id="kexie_needs_list",
@@ -131,6 +133,7 @@ def list_needs(request, filters: Query[NeedQuery]):
 
 @router.get(
     "/{need_id}/",
+    openapi_extra=ERROR_RESPONSES,
     response=NeedDetailOut,
     summary="One published technical need, with its history and matched help",
     operation_id="kexie_needs_detail",

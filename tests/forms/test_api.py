@@ -279,3 +279,19 @@ def test_receipt_endpoint_shows_the_submission_and_the_promoted_need(client, pro
     schema = client.get("/api/v3/openapi.json").json()["components"]["schemas"]
     assert "matched_help" in schema["StatusOut"]["properties"]
     assert schema["StatusOut"]["properties"]["need_url"]["description"]
+
+
+def test_idempotency_keys_are_whole_up_to_100_characters(client, page):
+    # Until now keys were cut at 96: these two were one submission.
+    shared = "k" * 96
+    first = post_json(client, page, answers(page), key=shared + "aaaa")
+    second = post_json(client, page, answers(page), key=shared + "bbbb")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["receipt_number"] != second.json()["receipt_number"]
+    too_long = post_json(client, page, answers(page), key="k" * 101)
+    assert too_long.status_code == 400
+    assert too_long.json()["message"] == (
+        "Idempotency-Key 请求头超过 100 个字符，请缩短后重试。"
+    )
+    assert too_long.json()["data"]["village"] == answers(page)["village"]
+    assert FormSubmission.objects.count() == 2
