@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 
 from kexie_pages.models import Expert
 
-from .helpers import csv_bytes, sample, table
+from .helpers import csv_bytes, sample, sheet_xml, table, workbook_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +111,15 @@ def test_exit_codes_from_the_shell(tmp_path):
     )
     assert failed.returncode == 1
     assert "第 4 行「联系电话」" in failed.stderr
+    # The 1.7 KB workbook made the command abort with 134.
+    hostile = tmp_path / "hostile.xlsx"
+    hostile.write_bytes(
+        workbook_zip(
+            [sheet_xml(b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>")]
+        )
+    )
+    refused = subprocess.run(
+        [*command, str(hostile)], env=env, capture_output=True, text=True
+    )
+    assert refused.returncode == 1
+    assert "工作表占用了 1048576 行、16384 列" in refused.stderr
