@@ -2,7 +2,6 @@
 """``kexie_import`` and ``kexie_export``: exit codes, reports, nothing written on error."""
 
 import json
-import os
 import subprocess
 import sys
 from io import StringIO
@@ -81,7 +80,7 @@ def test_format_option_overrides_detection(tmp_path):
     assert "新增 1 条" in out
 
 
-def test_exit_codes_from_the_shell(tmp_path):
+def test_exit_codes_from_the_shell(tmp_path, site_process_env):
     """The real process: 0 on success, non-zero on error (what scripts rely on)."""
     good = REPO / "fixtures" / "imports" / "experts-gb18030.csv"
     bad = REPO / "fixtures" / "imports" / "experts-one-error-gb18030.csv"
@@ -91,17 +90,7 @@ def test_exit_codes_from_the_shell(tmp_path):
         "kexie_import",
         "experts",
     ]
-    # A throwaway SQLite database of its own, whatever DATABASE_URL the suite runs on.
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
-        "DJANGO_SETTINGS_MODULE": "kexie_site.settings.test",
-        "KEXIE_VAR_DIR": str(tmp_path),
-    }
-    subprocess.run(
-        [sys.executable, str(REPO / "site" / "manage.py"), "migrate", "-v0"],
-        env=env,
-        check=True,
-    )
+    env = site_process_env
     ok = subprocess.run(
         [*command, str(good), "--dry-run"], env=env, capture_output=True, text=True
     )
