@@ -48,14 +48,14 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.db.models.sql import UpdateQuery
-from django.db.models.sql.constants import NO_RESULTS
+from django.db.models.sql.constants import ROW_COUNT, SINGLE
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
 from .models import DirectoryImportJob, ImportJobPhase, ImportJobStatus
-from .reading import DirectoryImportError
+from .reading import DirectoryImportError, ImportResult
 from .services import directory_import
 from .uploads import pending_upload_delete, pending_upload_exists, pending_upload_read
 
@@ -257,8 +257,19 @@ def import_job_retry(*, job: DirectoryImportJob, user) -> DirectoryImportJob:
 # Running a job
 
 
+class _Abandoned(Exception):
+    """The job was failed while its process still ran: that process stops."""
+
+
 class _Heartbeat:
-    """Records a job's progress and heartbeat where other processes see them."""
+    """Records a job's progress and heartbeat where other processes see them.
+
+    Each write is conditional on the job still running: a job failed as dead
+    meanwhile (its heartbeat came too late, under a heavy load, say) may be
+    retried already, so this process stops (``_Abandoned``) and its
+    transaction rolls back. A write the database refuses is skipped: a late
+    heartbeat is better than an import stopped for it.
+    """
 
     def __init__(self, job: DirectoryImportJob) -> None:
         self.job = job
@@ -266,32 +277,50 @@ class _Heartbeat:
 
     def __call__(self, *, in_transaction: bool, **fields) -> None:
         fields["heartbeat_at"] = timezone.now()
+        for name, value in fields.items():
+            setattr(self.job, name, value)
         cache.set(
             _cache_key(self.job.pk),
             {
-                "phase": fields.get("phase", self.job.phase),
-                "rows_done": fields.get("rows_done", self.job.rows_done),
-                "rows_total": fields.get("rows_total", self.job.rows_total),
+                "phase": self.job.phase,
+                "rows_done": self.job.rows_done,
+                "rows_total": self.job.rows_total,
                 "heartbeat_at": fields["heartbeat_at"],
             },
             3600,
         )
-        if not in_transaction:
-            _record(self.job, **fields)
-            return
-        for name, value in fields.items():
-            setattr(self.job, name, value)
-        if connection.vendor == "sqlite":
+        if in_transaction and connection.vendor == "sqlite":
             return  # the import holds the only writer lock: see the module
+        query = UpdateQuery(DirectoryImportJob)
+        query.add_update_values(fields)
+        query.add_q(Q(pk=self.job.pk, status=ImportJobStatus.RUNNING))
         try:
-            if self.side_connection is None:
-                self.side_connection = connections.create_connection(DEFAULT_DB_ALIAS)
-            query = UpdateQuery(DirectoryImportJob)
-            query.add_update_values(fields)
-            query.add_q(Q(pk=self.job.pk))
-            query.get_compiler(connection=self.side_connection).execute_sql(NO_RESULTS)
+            if not in_transaction:
+                written = query.get_compiler(DEFAULT_DB_ALIAS).execute_sql(ROW_COUNT)
+            else:
+                if self.side_connection is None:
+                    self.side_connection = connections.create_connection(
+                        DEFAULT_DB_ALIAS
+                    )
+                written = (
+                    query.get_compiler(connection=self.side_connection).execute_sql(
+                        ROW_COUNT
+                    )
+                    or not self._visible_aside()
+                )
         except DatabaseError:
             logger.warning("Heartbeat of import job %s not written", self.job.pk)
+            return
+        if not written:
+            raise _Abandoned(self.job.pk)
+
+    def _visible_aside(self) -> bool:
+        """Whether the side connection sees the job at all (a job created in a
+        transaction still open, as in a test, it does not: nothing to stop)."""
+        rows = DirectoryImportJob.objects.filter(pk=self.job.pk).values_list("pk")
+        return bool(
+            rows.query.get_compiler(connection=self.side_connection).execute_sql(SINGLE)
+        )
 
     def close(self) -> None:
         if self.side_connection is not None:
@@ -342,6 +371,16 @@ def import_job_run(*, job_id: int) -> str:
                 rows_total=total,
             )
 
+    def done(result: ImportResult) -> None:
+        # In the import's transaction: "done" is committed with the rows, so
+        # no one sees the rows written and the job still running (and fails
+        # it as dead, as a page looking in between once did).
+        written = DirectoryImportJob.objects.filter(
+            pk=job.pk, status=ImportJobStatus.RUNNING
+        ).update(**_done_fields(job, result))
+        if not written:
+            raise _Abandoned(job.pk)
+
     keep_upload = False
     with translation.override(settings.LANGUAGE_CODE):
         try:
@@ -352,7 +391,14 @@ def import_job_run(*, job_id: int) -> str:
                 file_format=job.file_format or None,
                 dry_run=False,
                 progress=progress,
+                before_commit=done,
             )
+        except _Abandoned:
+            # Failed as dead and perhaps retried already: leave the job and
+            # its upload to whoever has them now.
+            logger.warning("Directory import job %s was failed meanwhile", job.pk)
+            keep_upload = True
+            job.refresh_from_db(fields=["status"])
         except DirectoryImportError as error:
             # The database refusing the write is no fault of the file.
             keep_upload = isinstance(error.__cause__, DatabaseError)
@@ -375,25 +421,22 @@ def import_job_run(*, job_id: int) -> str:
                 % {"error": type(error).__name__},
             )
         else:
-            counts = {
-                key: result.counts.get(key, 0)
-                for key in ("new", "update", "unchanged", "error")
-            }
-            if result.applied:
-                _finish(job, ImportJobStatus.DONE, counts=counts)
+            if result.applied:  # and the job is done: see done()
+                for name, value in _done_fields(job, result).items():
+                    setattr(job, name, value)
             else:
                 lines = result.error_lines()
                 _finish(
                     job,
                     ImportJobStatus.FAILED,
-                    counts=counts,
+                    counts=_counts(result),
                     errors=lines[: DirectoryImportJob.MAX_ERRORS],
                     error_count=len(lines),
                     message=gettext(
                         "%(count)s rows have errors, so nothing was written. "
                         "Correct them and upload the file again."
                     )
-                    % {"count": counts["error"]},
+                    % {"count": _counts(result)["error"]},
                 )
         finally:
             heartbeat.close()
@@ -403,7 +446,21 @@ def import_job_run(*, job_id: int) -> str:
     return job.status
 
 
+def _counts(result: ImportResult) -> dict[str, int]:
+    return {
+        key: result.counts.get(key, 0)
+        for key in ("new", "update", "unchanged", "error")
+    }
+
+
+def _done_fields(job: DirectoryImportJob, result: ImportResult) -> dict:
+    return {
+        "status": ImportJobStatus.DONE,
+        "finished_at": timezone.now(),
+        "counts": _counts(result),
+        "rows_done": job.rows_total,
+    }
+
+
 def _finish(job: DirectoryImportJob, status: str, **fields) -> None:
-    if status == ImportJobStatus.DONE:
-        fields["rows_done"] = job.rows_total
     _record(job, status=status, finished_at=timezone.now(), **fields)

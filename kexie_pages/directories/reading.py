@@ -190,8 +190,9 @@ def _workbook_limits() -> Limits:
     11, plus 序号); with at most 3 XML elements a cell, the sheet check refuses
     a workbook built only to keep the parser busy after ~4.7 million elements,
     about two seconds. A 100,000-row workbook needs ~150 MB in the child, so
-    1 GiB of address space leaves room, and a minute is ten times the time
-    it takes.
+    1 GiB of address space leaves room; it takes about 5 s, so 30 s leave room
+    too, and stay well inside the minute after which an import job without a
+    heartbeat counts as dead (``jobs``).
     """
     return Limits(
         max_rows=max_rows(),
@@ -199,7 +200,7 @@ def _workbook_limits() -> Limits:
         max_cells=getattr(settings, "KEXIE_IMPORT_MAX_CELLS", 1_500_000),
         max_unzipped_bytes=max_unzipped_bytes(),
         memory_bytes=getattr(settings, "KEXIE_IMPORT_READER_MEMORY", 1 << 30),
-        seconds=getattr(settings, "KEXIE_IMPORT_READER_SECONDS", 60),
+        seconds=getattr(settings, "KEXIE_IMPORT_READER_SECONDS", 30),
     )
 
 

@@ -10,7 +10,13 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 
 from kexie_pages.base.storage import private_storage
@@ -423,3 +429,60 @@ def test_the_heartbeat_is_seen_while_the_rows_are_written():
         assert (rows_done, heartbeat_at) == (0, None)
     live = cache.get(f"kexie_import_job:{job.pk}")
     assert (live["rows_done"], live["rows_total"]) == (3, 9)
+
+
+def test_a_job_failed_as_dead_while_its_process_runs_stops_that_process(
+    admin_client, settings, monkeypatch
+):
+    """Under a heavy load a heartbeat can come too late: the job is failed and
+    may be retried. The late process must then stop, write nothing and leave
+    the upload to the retry."""
+    settings.TASKS = DUMMY
+    monkeypatch.setattr(directory_reading, "BATCH_SIZE", 2)
+    monkeypatch.setattr(directory_services, "BATCH_SIZE", 2)
+    token, response = confirm(admin_client, sample("experts", 5))
+    job = DirectoryImportJob.objects.get()
+    beat = directory_jobs._Heartbeat.__call__
+
+    def late(self, **fields):
+        died(job)  # what the page of the job sees ...
+        admin_client.get(response["Location"])  # ... and so fails the job
+        beat(self, **fields)
+
+    monkeypatch.setattr(directory_jobs._Heartbeat, "__call__", late)
+    assert import_job_run(job_id=job.pk) == "failed"
+    job.refresh_from_db()
+    assert "运行此导入的进程已停止" in job.message and job.retryable
+    assert Expert.objects.count() == 0
+    assert private_storage().exists(f"kexie_imports/{token}")
+
+
+def test_done_is_committed_with_the_rows_or_not_at_all(
+    admin_client, settings, monkeypatch
+):
+    """A job's "done" is written in the transaction that writes its rows: no
+    one sees the rows and a running job (and fails it as dead), and a commit
+    that fails takes "done" with it."""
+    settings.TASKS = DUMMY
+    token, response = confirm(admin_client, sample("experts", 3))
+    job = DirectoryImportJob.objects.get()
+    seen = []
+    real_import = directory_jobs.directory_import
+
+    def failing_commit(**kwargs):
+        done = kwargs.pop("before_commit")
+
+        def then_fail(result):
+            done(result)
+            seen.append(DirectoryImportJob.objects.get(pk=job.pk).status)
+            raise DatabaseError("disk I/O error")
+
+        return real_import(before_commit=then_fail, **kwargs)
+
+    monkeypatch.setattr(directory_jobs, "directory_import", failing_commit)
+    assert import_job_run(job_id=job.pk) == "failed"
+    assert seen == ["done"]  # written inside, before the commit ...
+    job.refresh_from_db()
+    assert job.status == "failed" and Expert.objects.count() == 0  # ... undone
+    assert "数据库拒绝了本次导入" in job.message
+    assert job.retryable and private_storage().exists(f"kexie_imports/{token}")

@@ -200,7 +200,7 @@ def test_a_workbook_past_the_checks_still_cannot_take_the_process(settings):
         parts={"xl/sharedStrings.xml": strings},
     )
     message = rejected(content)
-    assert "无法在导入的限制（48 MB 内存、60 秒）内读取" in message
+    assert "无法在导入的限制（48 MB 内存、30 秒）内读取" in message
 
 
 def test_the_reader_child_has_a_wall_clock(settings, tmp_path):
