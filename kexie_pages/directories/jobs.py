@@ -105,9 +105,22 @@ def import_job_start(
     )
     immediate = isinstance(directory_import_task.get_backend(), ImmediateBackend)
     if immediate and (rows is None or rows > background_rows()):
+        try:
+            pid = _start_job_process(job.pk)
+        except OSError as error:  # KEXIE_IMPORT_PYTHON wrong, out of processes
+            logger.exception("Directory import job %s could not start", job.pk)
+            _finish(
+                job,
+                ImportJobStatus.FAILED,
+                retryable=True,
+                message=gettext(
+                    "The import could not be started; nothing was written. (%(error)s)"
+                )
+                % {"error": error.strerror or type(error).__name__},
+            )
+            return job
         # The heartbeat starts now: a process that never claims the job
         # fails it as surely as one that dies while running it.
-        pid = _start_job_process(job.pk)
         DirectoryImportJob.objects.filter(pk=job.pk).update(
             task_id=f"process:{pid}", heartbeat_at=timezone.now()
         )
@@ -122,7 +135,8 @@ def _start_job_process(job_id: int) -> int:
     """Start ``manage.py kexie_import_job <job_id>`` in a new session; its pid.
 
     The process is not waited for: it outlives the request, and a web worker
-    killed or recycled meanwhile does not take it along.
+    killed or recycled meanwhile does not take it along. (Once it exits, the
+    ``subprocess`` module reaps it the next time this process starts one.)
     """
     python = getattr(settings, "KEXIE_IMPORT_PYTHON", None) or sys.executable
     environment = {

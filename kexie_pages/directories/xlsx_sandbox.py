@@ -32,6 +32,7 @@ a refusal: the web worker or ``kexie_import`` goes on.
 """
 
 import io
+import logging
 import os
 import pickle
 import selectors
@@ -43,6 +44,8 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, BinaryIO
+
+logger = logging.getLogger(__name__)
 
 #: Rows per pickled frame: small enough to keep the parent's memory flat.
 BATCH_ROWS = 1000
@@ -128,10 +131,11 @@ def xlsx_rows(
         ) from None
     with spool:
         spool.seek(0)
-        unpickler = _RowsUnpickler(spool)
         while True:
+            # An unpickler a frame: one kept across frames keeps every row of
+            # every frame alive in its memo.
             try:
-                kind, *body = unpickler.load()
+                kind, *body = _RowsUnpickler(spool).load()
                 if kind == "refused":
                     code, params = body
                     refused = WorkbookRefused(str(code), **dict(params))
@@ -140,6 +144,7 @@ def xlsx_rows(
             if kind == "rows":
                 yield from body[0]
             elif kind == "end":
+                logger.debug("XLSX read in a child: %s rows, its peak %s kB", *body[:2])
                 return
             elif kind == "refused":
                 raise refused
@@ -277,6 +282,8 @@ def _local(name: str) -> str:
 MAX_PART_ELEMENTS = 100_000
 #: Cells at or before the previous cell's position a sheet may have.
 MAX_CELLS_OUT_OF_ORDER = 1000
+#: The longest tag (with its attributes) the parser waits for.
+MAX_TOKEN_BYTES = 4 * 1024 * 1024
 
 
 class _Stop(Exception):
@@ -299,10 +306,21 @@ def _parser() -> Any:
 
 
 def _parse(archive: zipfile.ZipFile, name: str, parser: Any) -> None:
+    """Feed the member to ``parser`` a megabyte at a time.
+
+    expat rescans an unfinished token each time it is fed (expat < 2.6), so
+    a 250 MB attribute took the whole wall clock (30 s). No tag or attribute
+    of a workbook needs megabytes (text, however long, is reported as it
+    comes): a token still open after ``MAX_TOKEN_BYTES`` is refused.
+    """
+    fed = 0
     try:
         with archive.open(name) as stream:
             while chunk := stream.read(1 << 20):
                 parser.Parse(chunk, False)
+                fed += len(chunk)
+                if fed - parser.CurrentByteIndex > MAX_TOKEN_BYTES:
+                    raise WorkbookRefused("damaged")
         parser.Parse(b"", True)
     except _Stop:
         pass
@@ -509,6 +527,18 @@ def _check_sheet(archive: _Archive, member: str, limits: Limits) -> None:
     refuse_if_too_big(last_row, max(last_column, 1))
 
 
+def _peak_kb() -> int:
+    """This process's peak resident memory (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def _child_main(argv: list[str]) -> int:
     limits = Limits.from_argument(argv[0])
     _set_limits(limits)
@@ -541,7 +571,7 @@ def _child_main(argv: list[str]) -> int:
                     batch = []
             if batch:
                 pickle.dump(("rows", batch), out, pickle.HIGHEST_PROTOCOL)
-            pickle.dump(("end", count), out, pickle.HIGHEST_PROTOCOL)
+            pickle.dump(("end", count, _peak_kb()), out, pickle.HIGHEST_PROTOCOL)
         except (ExpatError, CalamineError, zipfile.BadZipFile, ValueError, IndexError):
             raise WorkbookRefused("damaged") from None
     except WorkbookRefused as refused:

@@ -486,3 +486,17 @@ def test_done_is_committed_with_the_rows_or_not_at_all(
     assert job.status == "failed" and Expert.objects.count() == 0  # ... undone
     assert "数据库拒绝了本次导入" in job.message
     assert job.retryable and private_storage().exists(f"kexie_imports/{token}")
+
+
+def test_a_job_process_that_cannot_start_fails_the_job_not_the_request(
+    admin_client, settings, tmp_path
+):
+    settings.KEXIE_IMPORT_BACKGROUND_ROWS = 1
+    settings.KEXIE_IMPORT_PYTHON = str(tmp_path / "no-such-python")
+    token, response = confirm(admin_client, sample("experts", 2))
+    job = DirectoryImportJob.objects.get()
+    assert response["Location"] == f"{EXPERTS}job/{job.pk}/"
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "导入无法启动，未写入任何数据。" in page
+    assert f'action="{EXPERTS}job/{job.pk}/retry/"' in page
+    assert private_storage().exists(f"kexie_imports/{token}")
