@@ -51,7 +51,6 @@ logger = logging.getLogger(__name__)
 BATCH_ROWS = 1000
 #: A zip member whose name calamine may look up; beyond this many, refuse.
 MAX_MEMBERS = 10_000
-_MAIN_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 #: Parts that make calamine's auto-detection read the file as another format.
 _OTHER_FORMATS = ("xl/workbook.bin", "content.xml", "mimetype")
 
