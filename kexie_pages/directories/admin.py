@@ -50,7 +50,12 @@ from ..base.scoping import (
 from ..base.selectors import CountyScope, county_for_user
 from ..base.spreadsheets import content_disposition
 from .exports import directory_export, directory_template, failed_rows_workbook
-from .jobs import import_job_progress, import_job_start
+from .jobs import (
+    import_job_can_retry,
+    import_job_progress,
+    import_job_retry,
+    import_job_start,
+)
 from .models import (
     Achievement,
     Association,
@@ -303,6 +308,11 @@ class DirectoryModelAdmin(ModelAdmin):
                     DirectoryImportJobView.as_view(model_admin=self),
                     name=self.url_helper.get_action_url_name("job"),
                 ),
+                re_path(
+                    rf"^{self.url_helper.base_url_path}/job/(?P<job_id>\d+)/retry/$",
+                    DirectoryImportRetryView.as_view(model_admin=self),
+                    name=self.url_helper.get_action_url_name("retry"),
+                ),
             )
         )
 
@@ -477,7 +487,10 @@ class DirectoryImportView(DirectoryActionView):
             "kexie_pages/admin/directory_import.html",
             form=DirectoryUploadForm(),
             recent_jobs=[
-                (job, self.model_admin.url_helper.get_action_url("job", job.pk))
+                (
+                    import_job_progress(job),
+                    self.model_admin.url_helper.get_action_url("job", job.pk),
+                )
                 for job in DirectoryImportJob.objects.filter(
                     directory=self.directory
                 ).select_related("user")[:5]
@@ -511,6 +524,7 @@ class DirectoryImportView(DirectoryActionView):
             "directory": self.directory,
             "filename": upload.name,
             "format": form.cleaned_data["format"],
+            "rows": len(result.rows),
         }
         return self.render_preview(request, token, upload.name, result)
 
@@ -545,18 +559,26 @@ class DirectoryConfirmView(DirectoryActionView):
             filename=info["filename"],
             file_format=info["format"],
             user=request.user,
+            rows=info.get("rows"),
         )
         return redirect(self.model_admin.url_helper.get_action_url("job", job.pk))
 
 
 class DirectoryImportJobView(DirectoryActionView):
-    """A confirmed import's progress; reloads itself every two seconds until done."""
+    """A confirmed import's progress; reloads itself every two seconds until done.
+
+    Looking at a running job whose process has died fails it (see
+    ``jobs.import_job_progress``); a job that failed for a reason other than
+    its file offers a retry from the same upload.
+    """
 
     REFRESH_SECONDS = 2
 
     def get(self, request, job_id):
         job = get_object_or_404(DirectoryImportJob, pk=job_id, directory=self.directory)
         job = import_job_progress(job)
+        url_helper = self.model_admin.url_helper
+        retries = list(job.retries.order_by("pk")[:1])
         return self.render(
             request,
             "kexie_pages/admin/directory_import_job.html",
@@ -565,7 +587,30 @@ class DirectoryImportJobView(DirectoryActionView):
             if job.is_finished or job.is_stalled
             else self.REFRESH_SECONDS,
             more_errors=max(0, job.error_count - len(job.errors)),
+            retry_url=url_helper.get_action_url("retry", job.pk)
+            if import_job_can_retry(job)
+            else None,
+            retried_as_url=url_helper.get_action_url("job", retries[0].pk)
+            if retries
+            else None,
+            retry_of_url=url_helper.get_action_url("job", job.retry_of_id)
+            if job.retry_of_id
+            else None,
         )
+
+
+class DirectoryImportRetryView(DirectoryActionView):
+    """Start a failed job again from the same upload (POST)."""
+
+    def post(self, request, job_id):
+        job = get_object_or_404(DirectoryImportJob, pk=job_id, directory=self.directory)
+        try:
+            retry = import_job_retry(job=job, user=request.user)
+        except DirectoryImportError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(self.model_admin.url_helper.get_action_url("job", job.pk))
+        return redirect(self.model_admin.url_helper.get_action_url("job", retry.pk))
 
 
 class DirectoryFailedRowsView(DirectoryActionView):

@@ -134,19 +134,25 @@ def failed_rows_workbook(result: ImportResult) -> bytes:
     """The rows that failed, each error cell marked and explained, ready to fix and re-upload.
 
     The first column (序号) holds the row's number in the original file and is
-    ignored on import.
+    ignored on import. Every cell comes from the upload, so every cell goes
+    through ``formula_safe``: a ``=HYPERLINK(…)`` typed into the uploaded file
+    must not come back live (importing the file again removes the ``'``).
     """
     workbook = Workbook()
     sheet = workbook.active
     fill = PatternFill("solid", fgColor="FFC7CE")
     headers = [SERIAL_COLUMN, *result.headers, ERROR_COLUMN]
-    sheet.append(headers)
+    sheet.append([formula_safe(header) for header in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in result.error_rows:
         cells = list(row.cells) + [""] * (len(result.headers) - len(row.cells))
         sheet.append(
-            [row.number, *cells[: len(result.headers)], "；".join(row.error_lines())]
+            [
+                row.number,
+                *[formula_safe(cell) for cell in cells[: len(result.headers)]],
+                formula_safe("；".join(row.error_lines())),
+            ]
         )
         line = sheet.max_row
         for column, message in row.errors.items():

@@ -421,11 +421,32 @@ class DirectoryImportJob(models.Model):
     finished_at = models.DateTimeField(
         pgettext_lazy("import job", "finished at"), null=True, blank=True
     )
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_("Written by the process running the job, every 500 rows."),
+    )
+    retryable = models.BooleanField(
+        _("can be retried"),
+        default=False,
+        help_text=_(
+            "The job failed for a reason other than its file, and its upload is kept."
+        ),
+    )
+    retry_of = models.ForeignKey(
+        "self",
+        verbose_name=_("retry of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+    )
 
     #: Row errors kept for the progress page; the count says how many there were.
     MAX_ERRORS = 1000
-    #: A job not finished this long after it was created has lost its worker
-    #: (100,000 rows take a minute or two).
+    #: A queued job no worker has started this long after it was created has
+    #: no worker (100,000 rows take a minute or two).
     STALLED_AFTER = timedelta(hours=2)
 
     class Meta:
@@ -442,8 +463,10 @@ class DirectoryImportJob(models.Model):
 
     @property
     def is_stalled(self) -> bool:
+        """Queued for hours: no worker takes jobs. (A running job whose
+        process died is failed by ``jobs.import_job_progress`` instead.)"""
         return (
-            not self.is_finished
+            self.status == ImportJobStatus.QUEUED
             and self.created_at < timezone.now() - self.STALLED_AFTER
         )
 

@@ -4,16 +4,17 @@
 with the directory's ``<Model>Resource`` widgets and sorts each row into new /
 update / unchanged / error against the saved entries (one query per 500 rows);
 ``services.directory_import`` then writes it. The file is checked before it is
-parsed: its size, the kind of file its first bytes say it is, the declared and
-real size of a workbook's parts (against compression bombs) and the number of
-rows and columns a worksheet addresses.
+parsed: its size and the kind of file its first bytes say it is. A workbook is
+checked and read in a child process with hard memory and time limits
+(``xlsx_sandbox``): the real size of its parts (against compression bombs) and
+the rows and columns its sheet addresses, then calamine reads it.
 """
 
 import csv
 import io
 import json
+import logging
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ from ..exceptions import KexiePagesError
 from .models import DirectoryEntry
 from .resources import RESOURCES, SERIAL_COLUMN, DirectoryResource
 from .widgets import cell_text
+from .xlsx_sandbox import Limits, WorkbookRefused, xlsx_rows
+
+logger = logging.getLogger(__name__)
 
 FORMATS = ("xlsx", "csv", "json")
 BATCH_SIZE = 500
@@ -179,91 +183,81 @@ def decode_text(content: bytes) -> str:
         ) from None
 
 
-_ROW_REF = re.compile(rb'<row[^>]*?\sr="(\d+)"')
-_CELL_REF = re.compile(rb'<c[^>]*?\sr="([A-Z]{1,3})(\d+)"')
-_DIMENSION = re.compile(rb'<dimension ref="[A-Z]{0,3}\d*:?([A-Z]{1,3})(\d+)"')
+def _workbook_limits() -> Limits:
+    """The XLSX reader's caps and its child process's limits, from settings.
 
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
-
-
-def check_workbook(content: bytes, *, row_cap: int, column_cap: int = 200) -> None:
-    """Refuse a workbook before a parser allocates anything for it.
-
-    A parser builds a grid as large as the cells a sheet addresses, and inflates
-    every part: a tiny file can claim a million rows or inflate to gigabytes.
-    Here the zip directory's sizes are checked, and each worksheet's XML is
-    streamed (never inflated past the cap) to find the furthest row and column.
+    1.5 million cells is 100,001 rows of 15 columns (a directory has at most
+    11, plus 序号); with at most 3 XML elements a cell, the sheet check refuses
+    a workbook built only to keep the parser busy after ~4.7 million elements,
+    about two seconds. A 100,000-row workbook needs ~150 MB in the child, so
+    1 GiB of address space leaves room; it takes about 5 s, so 30 s leave room
+    too, and stay well inside the minute after which an import job without a
+    heartbeat counts as dead (``jobs``).
     """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        names = archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise DirectoryImportError(
-            gettext("The file is damaged: it cannot be opened as an Excel workbook.")
-        ) from None
-    if "xl/workbook.xml" not in names:
-        raise DirectoryImportError(
-            gettext(
-                "The file is a zip archive but not an Excel workbook: upload the .xlsx itself."
-            )
-        )
-    cap = max_unzipped_bytes()
-    declared = sum(info.file_size for info in archive.infolist())
-    if declared > cap:
-        raise _too_big_unzipped(declared, cap)
-    sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-    if not sheets:
-        raise DirectoryImportError(gettext("The workbook has no worksheet."))
-    inflated = 0
-    for name in sheets[:1]:
-        last_row = last_column = 0
-        tail = b""
-        try:
-            with archive.open(name) as stream:
-                while chunk := stream.read(1 << 20):
-                    inflated += len(chunk)
-                    if inflated > cap:
-                        raise _too_big_unzipped(inflated, cap)
-                    data = tail + chunk
-                    for match in _DIMENSION.finditer(data):
-                        last_column = max(last_column, _column_number(match.group(1)))
-                        last_row = max(last_row, int(match.group(2)))
-                    for match in _ROW_REF.finditer(data):
-                        last_row = max(last_row, int(match.group(1)))
-                    for match in _CELL_REF.finditer(data):
-                        last_column = max(last_column, _column_number(match.group(1)))
-                        last_row = max(last_row, int(match.group(2)))
-                    if last_row > row_cap + 1 or last_column > column_cap:
-                        raise DirectoryImportError(
-                            gettext(
-                                "The worksheet spans %(rows)s rows and %(columns)s "
-                                "columns; at most %(cap)s rows can be imported at once. "
-                                "Delete empty rows and columns, or split the file."
-                            )
-                            % {"rows": last_row, "columns": last_column, "cap": row_cap}
-                        )
-                    tail = data[-200:]
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
-            raise DirectoryImportError(
-                gettext(
-                    "The file is damaged: it cannot be opened as an Excel workbook."
-                )
-            ) from None
-
-
-def _too_big_unzipped(size: int, cap: int) -> DirectoryImportError:
-    return DirectoryImportError(
-        gettext(
-            "The workbook inflates to %(size)s MB, more than %(cap)s MB: it may be a "
-            "compression bomb, or it needs splitting."
-        )
-        % {"size": size // (1024 * 1024), "cap": cap // (1024 * 1024)}
+    return Limits(
+        max_rows=max_rows(),
+        max_columns=getattr(settings, "KEXIE_IMPORT_MAX_COLUMNS", 200),
+        max_cells=getattr(settings, "KEXIE_IMPORT_MAX_CELLS", 1_500_000),
+        max_unzipped_bytes=max_unzipped_bytes(),
+        memory_bytes=getattr(settings, "KEXIE_IMPORT_READER_MEMORY", 1 << 30),
+        seconds=getattr(settings, "KEXIE_IMPORT_READER_SECONDS", 30),
     )
+
+
+def _refusal_message(refused: WorkbookRefused) -> str:
+    """What a refusal of the XLSX reader's child process means, for the user."""
+    params = refused.params
+    if refused.code == "not_workbook":
+        return gettext(
+            "The file is a zip archive but not an Excel workbook: upload the .xlsx itself."
+        )
+    if refused.code == "no_sheet":
+        return gettext("The workbook has no worksheet.")
+    if refused.code == "unzipped":
+        return _too_big_unzipped(params["size"], params["cap"])
+    if refused.code == "span":
+        return (
+            gettext(
+                "The worksheet spans %(rows)s rows and %(columns)s columns; at most "
+                "%(cap)s rows can be imported at once. Delete empty rows and columns, "
+                "or split the file."
+            )
+            % params
+        )
+    if refused.code == "cells":
+        return (
+            gettext(
+                "The worksheet spans %(rows)s rows and %(columns)s columns, more than "
+                "%(cap)s cells: delete empty rows and columns, or split the file."
+            )
+            % params
+        )
+    if refused.code == "elements":
+        return gettext(
+            "The worksheet holds far more cells or XML elements than a directory "
+            "can (at most %(cap)s cells): it may be built to exhaust the server. "
+            "Save it again from Excel or WPS, or split it."
+        ) % {"cap": params["cap"]}
+    if refused.code == "limits":
+        logger.warning(
+            "XLSX reader stopped at its limits (exit %s): %s",
+            params.get("returncode"),
+            params.get("detail", "timeout"),
+        )
+        return gettext(
+            "The workbook could not be read within the limits set for imports "
+            "(%(memory)s MB of memory, %(seconds)s seconds): it may be damaged or "
+            "built to exhaust the server. Open it in Excel or WPS and save it again "
+            "as .xlsx, or split it."
+        ) % {"memory": params["memory"], "seconds": params["seconds"]}
+    return gettext("The file is damaged: it cannot be opened as an Excel workbook.")
+
+
+def _too_big_unzipped(size: int, cap: int) -> str:
+    return gettext(
+        "The workbook inflates to %(size)s MB, more than %(cap)s MB: it may be a "
+        "compression bomb, or it needs splitting."
+    ) % {"size": size // (1024 * 1024), "cap": cap // (1024 * 1024)}
 
 
 def read_rows(content: bytes, file_format: str) -> Iterator[list]:
@@ -282,19 +276,16 @@ def read_rows(content: bytes, file_format: str) -> Iterator[list]:
 
 
 def _read_xlsx(content: bytes) -> Iterator[list]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    check_workbook(content, row_cap=max_rows())
+    """The first sheet's rows, read by a child process with hard limits
+    (``xlsx_sandbox``): no workbook can take this process down."""
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.iter_rows()
-    # calamine raises its own error types for damage, Python's for a missing sheet
-    except (CalamineError, ValueError, IndexError, OSError):
-        raise DirectoryImportError(
-            gettext("The file is damaged: it cannot be opened as an Excel workbook.")
-        ) from None
-    yield from rows
+        yield from xlsx_rows(
+            content,
+            limits=_workbook_limits(),
+            python=getattr(settings, "KEXIE_IMPORT_PYTHON", None),
+        )
+    except WorkbookRefused as refused:
+        raise DirectoryImportError(_refusal_message(refused)) from None
 
 
 def _read_csv(content: bytes) -> Iterator[list]:
@@ -324,9 +315,12 @@ def _read_json(content: bytes) -> Iterator[list]:
         raise DirectoryImportError(
             gettext("The JSON file cannot be read: %(error)s") % {"error": error}
         ) from None
-    except RecursionError:  # thousands of nested brackets: a 500 before
+    except RecursionError:
         raise DirectoryImportError(
-            gettext("The JSON file is nested too deeply: it must be a list of rows.")
+            gettext(
+                "The JSON file is nested too deeply: it must be a list of objects "
+                "whose keys are the column headers."
+            )
         ) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise DirectoryImportError(

@@ -11,6 +11,8 @@ fields and widgets still do every conversion, so the column contract lives in
 one place, and ``import_data`` remains usable with the same resources.
 """
 
+from collections.abc import Callable
+
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -54,12 +56,16 @@ def directory_import(
     file_format: str | None = None,
     dry_run: bool = True,
     progress: Progress | None = None,
+    before_commit: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Check ``content`` and, unless ``dry_run`` or any row has an error, import it.
 
     Raises ``DirectoryImportError`` when the file as a whole is unusable
     (size, kind, encoding, headers); row and cell problems are in the result.
     The import is all or nothing: one bad row and nothing is written.
+    ``before_commit(result)`` runs inside the import's transaction once every
+    row is written, so that what it writes (a job's "done") is committed with
+    the rows, or not at all.
     """
     result = directory_check(
         directory=directory,
@@ -73,6 +79,8 @@ def directory_import(
     try:
         with transaction.atomic():
             _apply(DIRECTORIES[directory], result.rows, progress)
+            if before_commit:
+                before_commit(result)
     except DatabaseError as error:
         raise DirectoryImportError(
             gettext("The database refused the import; nothing was written. (%(error)s)")

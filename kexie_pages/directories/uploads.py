@@ -4,7 +4,8 @@ django-import-export's ``MediaStorage`` keeps the file between the preview and
 the confirmation, as its own admin does; ours writes to the private storage
 (``base.storage``) instead of ``MEDIA_ROOT``, because the sheets hold unmasked
 phone numbers and e-mail addresses. A kept upload is deleted when its import
-job ends (done or failed), when staff cancel, or after six hours.
+job ends (done, or failed because of the file), when staff cancel, or after
+six hours; a job that failed for another reason keeps it for a retry.
 """
 
 import re
@@ -50,6 +51,12 @@ def pending_upload_read(*, token: str) -> bytes:
         raise DirectoryImportError(
             gettext("The uploaded file is no longer available: please upload it again.")
         ) from None
+
+
+def pending_upload_exists(*, token: str) -> bool:
+    return bool(_TOKEN_RE.fullmatch(token)) and private_storage().exists(
+        f"{PENDING_FOLDER}/{token}"
+    )
 
 
 def pending_upload_delete(*, token: str) -> None:

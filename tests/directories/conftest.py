@@ -1,7 +1,13 @@
 """Fixtures of the think-tank directory tests: staff clients, importing rows,
-and public experts with their page."""
+public experts with their page, and a migrated site for tests that run
+``manage.py`` in processes of their own."""
 
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -84,3 +90,39 @@ def experts_page(home):
     return home.add_child(
         instance=ThinkTankPage(title="专家库", slug="experts", directory="experts")
     )
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def _migrated_site(tmp_path_factory) -> Path:
+    """A SQLite database with every migration applied, made once a session."""
+    var = tmp_path_factory.mktemp("migrated-site")
+    subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+        [sys.executable, str(REPO / "site" / "manage.py"), "migrate", "-v0"],
+        env=site_env(var),
+        check=True,
+    )
+    return var / "db.sqlite3"
+
+
+def site_env(var: Path) -> dict[str, str]:
+    # A throwaway SQLite database, whatever DATABASE_URL the suite runs on.
+    return {
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "DJANGO_SETTINGS_MODULE": "kexie_site.settings.dev",
+        "KEXIE_VAR_DIR": str(var),
+        "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "site")]),
+    }
+
+
+@pytest.fixture
+def site_process_env(_migrated_site, tmp_path) -> dict[str, str]:
+    """The environment for ``manage.py`` (or ``python -m django``) run in a
+    process of its own, on a migrated SQLite database of this test's own and
+    the dev settings (private files under the same ``KEXIE_VAR_DIR``)."""
+    var = tmp_path / "var"
+    var.mkdir()
+    shutil.copy(_migrated_site, var / "db.sqlite3")
+    return site_env(var)

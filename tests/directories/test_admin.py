@@ -121,6 +121,33 @@ def test_preview_with_errors_offers_the_failed_rows_not_confirm(admin_client):
     assert Expert.objects.count() == 0
 
 
+def test_the_failed_rows_workbook_keeps_uploaded_formulas_inert(admin_client):
+    rows = sample("experts", 2)
+    rows[0]["联系电话"] = "12345"  # so that the row is among the failed ones
+    rows[0]["个人简介"] = '=HYPERLINK("http://x","y")'
+    rows[0]["职称"] = "=1+1"
+    response = upload(admin_client, csv_bytes(table("experts", rows)))
+    failed = admin_client.get(EXPERTS + "failed/", {"token": response.context["token"]})
+    sheet = load_workbook(io.BytesIO(failed.content)).active
+    cells = {
+        sheet.cell(row=1, column=n).value: sheet.cell(row=2, column=n)
+        for n in range(1, 14)
+    }
+    assert cells["个人简介"].value == """'=HYPERLINK("http://x","y")"""
+    assert cells["职称"].value == "'=1+1"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    # Fixed and uploaded again, the cells hold the text that was typed.
+    cells["联系电话"].value = "13800001111"
+    sheet.delete_cols(13)
+    buffer = io.BytesIO()
+    sheet.parent.save(buffer)
+    again = upload(admin_client, buffer.getvalue(), "专家-错误.xlsx").context["result"]
+    row = dict(zip(again.headers, again.rows[0].cells, strict=True))
+    assert not again.has_errors
+    assert row["职称"] == "=1+1"
+    assert row["个人简介"] == '=HYPERLINK("http://x","y")'
+
+
 def test_cancel_deletes_the_pending_upload(admin_client):
     response = upload(admin_client, csv_bytes(table("experts", sample("experts", 1))))
     token = response.context["token"]

@@ -2,7 +2,6 @@
 """``kexie_import`` and ``kexie_export``: exit codes, reports, nothing written on error."""
 
 import json
-import os
 import subprocess
 import sys
 from io import StringIO
@@ -14,7 +13,7 @@ from django.core.management.base import CommandError
 
 from kexie_pages.models import Expert
 
-from .helpers import csv_bytes, sample, table
+from .helpers import csv_bytes, sample, sheet_xml, table, workbook_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +80,7 @@ def test_format_option_overrides_detection(tmp_path):
     assert "新增 1 条" in out
 
 
-def test_exit_codes_from_the_shell(tmp_path):
+def test_exit_codes_from_the_shell(tmp_path, site_process_env):
     """The real process: 0 on success, non-zero on error (what scripts rely on)."""
     good = REPO / "fixtures" / "imports" / "experts-gb18030.csv"
     bad = REPO / "fixtures" / "imports" / "experts-one-error-gb18030.csv"
@@ -91,17 +90,7 @@ def test_exit_codes_from_the_shell(tmp_path):
         "kexie_import",
         "experts",
     ]
-    # A throwaway SQLite database of its own, whatever DATABASE_URL the suite runs on.
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
-        "DJANGO_SETTINGS_MODULE": "kexie_site.settings.test",
-        "KEXIE_VAR_DIR": str(tmp_path),
-    }
-    subprocess.run(
-        [sys.executable, str(REPO / "site" / "manage.py"), "migrate", "-v0"],
-        env=env,
-        check=True,
-    )
+    env = site_process_env
     ok = subprocess.run(
         [*command, str(good), "--dry-run"], env=env, capture_output=True, text=True
     )
@@ -111,3 +100,15 @@ def test_exit_codes_from_the_shell(tmp_path):
     )
     assert failed.returncode == 1
     assert "第 4 行「联系电话」" in failed.stderr
+    # The issue's 1.7 KB workbook made the command abort with 134.
+    hostile = tmp_path / "hostile.xlsx"
+    hostile.write_bytes(
+        workbook_zip(
+            [sheet_xml(b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>")]
+        )
+    )
+    refused = subprocess.run(
+        [*command, str(hostile)], env=env, capture_output=True, text=True
+    )
+    assert refused.returncode == 1
+    assert "工作表占用了 1048576 行、16384 列" in refused.stderr

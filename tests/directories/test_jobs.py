@@ -1,7 +1,23 @@
 """Confirmed directory imports run as django-tasks tasks, with a progress page."""
 
+import io
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    connection,
+    connections,
+    transaction,
+)
+from django.utils import timezone
 
 from kexie_pages.base.storage import private_storage
 from kexie_pages.directories import jobs as directory_jobs
@@ -15,6 +31,7 @@ from .helpers import csv_bytes, sample, table
 pytestmark = pytest.mark.django_db
 
 EXPERTS = "/admin/kexie_pages/expert/"
+REPO = Path(__file__).resolve().parents[2]
 REFRESH = '<meta http-equiv="refresh" content="2">'
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
@@ -72,27 +89,31 @@ def test_progress_is_recorded_every_batch(admin_client, settings, monkeypatch):
     monkeypatch.setattr(directory_reading, "BATCH_SIZE", 2)
     monkeypatch.setattr(directory_services, "BATCH_SIZE", 2)
     seen = []
-    record = directory_jobs._record
+    beat = directory_jobs._Heartbeat.__call__
 
-    def spy(job, **fields):
-        record(job, **fields)
-        if "phase" in fields:
-            seen.append((fields["phase"], fields["rows_done"], fields["rows_total"]))
+    def spy(self, *, in_transaction, **fields):
+        seen.append(
+            (fields["phase"], fields["rows_done"], fields["rows_total"], in_transaction)
+        )
+        beat(self, in_transaction=in_transaction, **fields)
 
-    monkeypatch.setattr(directory_jobs, "_record", spy)
+    monkeypatch.setattr(directory_jobs._Heartbeat, "__call__", spy)
     confirm(admin_client, sample("experts", 5))
     job = DirectoryImportJob.objects.get()
     import_job_run(job_id=job.pk)
+    # The rows are written in one transaction: the progress made inside it
+    # goes where other processes can see it before the commit.
     assert seen == [
-        ("checking", 2, 0),
-        ("checking", 4, 0),
-        ("writing", 0, 5),
-        ("writing", 2, 5),
-        ("writing", 4, 5),
-        ("writing", 5, 5),
+        ("checking", 2, 0, False),
+        ("checking", 4, 0, False),
+        ("writing", 0, 5, False),
+        ("writing", 2, 5, True),
+        ("writing", 4, 5, True),
+        ("writing", 5, 5, True),
     ]
     job.refresh_from_db()
     assert (job.status, job.rows_done, job.rows_total) == ("done", 5, 5)
+    assert job.heartbeat_at >= job.started_at
 
 
 def test_running_page_shows_the_progress_and_refreshes(admin_client):
@@ -125,7 +146,7 @@ def test_rows_with_errors_fail_the_job_and_write_nothing(admin_client, settings)
     private_storage().delete(f"kexie_imports/{token}")
     private_storage().save(
         f"kexie_imports/{token}",
-        __import__("io").BytesIO(csv_bytes(table("experts", rows))),
+        io.BytesIO(csv_bytes(table("experts", rows))),
     )
     job = DirectoryImportJob.objects.get()
     assert import_job_run(job_id=job.pk) == "failed"
@@ -165,6 +186,10 @@ def test_a_database_error_fails_the_job_and_rolls_back(
     job.refresh_from_db()
     assert "导入因意外错误而中止，未写入任何数据。" in job.message
     assert "RuntimeError" in job.message
+    # Not the file's fault: the upload is kept and the page offers a retry.
+    assert job.retryable and private_storage().exists(f"kexie_imports/{job.token}")
+    page = admin_client.get(f"{EXPERTS}job/{job.pk}/").content.decode()
+    assert f'action="{EXPERTS}job/{job.pk}/retry/"' in page
 
 
 def test_a_vanished_upload_fails_with_a_reason(admin_client, settings):
@@ -218,3 +243,260 @@ def test_a_job_without_a_worker_stops_refreshing_and_says_so(admin_client, setti
     page = admin_client.get(f"{EXPERTS}job/{job.pk}/").content.decode()
     assert "后台任务进程（manage.py db_worker）可能没有运行" in page
     assert REFRESH not in page
+
+
+def died(job: DirectoryImportJob, *, seconds_ago: int = 120, **fields) -> None:
+    """What a job row looks like after its process was killed mid-way: running,
+    its last heartbeat ``seconds_ago``, the rows it wrote rolled back."""
+    beat = timezone.now() - timedelta(seconds=seconds_ago)
+    DirectoryImportJob.objects.filter(pk=job.pk).update(
+        status="running",
+        started_at=beat,
+        heartbeat_at=beat,
+        **{"phase": "writing", "rows_done": 2, "rows_total": 4, **fields},
+    )
+
+
+def test_a_job_whose_process_died_fails_and_is_retried_from_the_same_file(
+    admin_client, settings
+):
+    settings.TASKS = DUMMY
+    token, response = confirm(admin_client, sample("experts", 4))
+    job = DirectoryImportJob.objects.get()
+    died(job)
+
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "导入失败，未写入任何数据。" in page
+    assert "运行此导入的进程已停止（超过 60 秒没有响应），未写入任何数据。" in page
+    assert REFRESH not in page and "正在运行" not in page
+    assert f'action="{EXPERTS}job/{job.pk}/retry/"' in page
+    assert private_storage().exists(f"kexie_imports/{token}")  # kept for the retry
+
+    response = admin_client.post(f"{EXPERTS}job/{job.pk}/retry/")
+    retry = DirectoryImportJob.objects.exclude(pk=job.pk).get()
+    assert response["Location"] == f"{EXPERTS}job/{retry.pk}/"
+    assert (retry.status, retry.token, retry.retry_of) == ("queued", token, job)
+    page = admin_client.get(f"{EXPERTS}job/{job.pk}/").content.decode()
+    assert "retry/" not in page and f'href="{EXPERTS}job/{retry.pk}/"' in page
+
+    assert import_job_run(job_id=retry.pk) == "done"
+    assert Expert.objects.count() == 4
+    assert not private_storage().exists(f"kexie_imports/{token}")
+    # A second click on the old page starts nothing.
+    response = admin_client.post(f"{EXPERTS}job/{job.pk}/retry/", follow=True)
+    assert "上传的文件已不存在，请重新上传。" in response.content.decode()
+    assert DirectoryImportJob.objects.count() == 2
+
+
+def test_a_job_is_retried_once(admin_client, settings):
+    settings.TASKS = DUMMY
+    confirm(admin_client, sample("experts", 2))
+    job = DirectoryImportJob.objects.get()
+    died(job)
+    admin_client.get(f"{EXPERTS}job/{job.pk}/")
+    admin_client.post(f"{EXPERTS}job/{job.pk}/retry/")
+    response = admin_client.post(f"{EXPERTS}job/{job.pk}/retry/", follow=True)
+    assert "这次导入不能重试。" in response.content.decode()
+    assert DirectoryImportJob.objects.count() == 2
+
+
+def test_a_job_with_a_recent_heartbeat_is_running(admin_client, settings):
+    settings.TASKS = DUMMY
+    confirm(admin_client, sample("experts", 2))
+    job = DirectoryImportJob.objects.get()
+    died(job, seconds_ago=20)
+    page = admin_client.get(f"{EXPERTS}job/{job.pk}/").content.decode()
+    assert "正在运行" in page and REFRESH in page
+    # Writing, the heartbeat reaches the web processes through the cache only
+    # (on SQLite the import's transaction holds the only writer lock).
+    died(job, seconds_ago=120)
+    cache.set(
+        f"kexie_import_job:{job.pk}",
+        {
+            "phase": "writing",
+            "rows_done": 3,
+            "rows_total": 4,
+            "heartbeat_at": timezone.now(),
+        },
+    )
+    page = admin_client.get(f"{EXPERTS}job/{job.pk}/").content.decode()
+    assert "已写入 3 / 4 行。" in page and REFRESH in page
+    job.refresh_from_db()
+    assert job.status == "running"
+
+
+def test_a_job_whose_process_never_started_fails(admin_client, settings, monkeypatch):
+    settings.KEXIE_IMPORT_BACKGROUND_ROWS = 1
+    monkeypatch.setattr(directory_jobs, "_start_job_process", lambda job_id: 4321)
+    confirm(admin_client, sample("experts", 2))
+    job = DirectoryImportJob.objects.get()
+    assert (job.status, job.task_id) == ("queued", "process:4321")
+    DirectoryImportJob.objects.filter(pk=job.pk).update(
+        heartbeat_at=timezone.now() - timedelta(minutes=2)
+    )
+    page = admin_client.get(f"{EXPERTS}job/{job.pk}/").content.decode()
+    assert "运行此导入的进程已停止" in page and "retry/" in page
+
+
+def test_a_large_import_runs_off_the_request(admin_client, settings, monkeypatch):
+    """With the immediate backend, more than KEXIE_IMPORT_BACKGROUND_ROWS rows
+    run in a process of their own: the request returns the job page, queued."""
+    settings.KEXIE_IMPORT_BACKGROUND_ROWS = 3
+    started = []
+    monkeypatch.setattr(
+        directory_jobs, "_start_job_process", lambda job_id: started.append(job_id)
+    )
+    token, response = confirm(admin_client, sample("experts", 5))
+    job = DirectoryImportJob.objects.get()
+    assert response["Location"] == f"{EXPERTS}job/{job.pk}/"
+    assert started == [job.pk] and job.status == "queued"
+    assert Expert.objects.count() == 0
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "正在等待后台任务开始导入" in page and REFRESH in page
+    # What the process runs:
+    call_command("kexie_import_job", job.pk, stdout=io.StringIO())
+    assert Expert.objects.count() == 5
+    assert not private_storage().exists(f"kexie_imports/{token}")
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "导入完成：新增 5 条" in page
+    # A small import still runs at once, inside the request.
+    confirm(admin_client, sample("experts", 3, seed=11))
+    assert started == [job.pk]
+    assert DirectoryImportJob.objects.latest("pk").status == "done"
+
+
+JOB_PROCESS_SCRIPT = """
+import sys, time
+import django
+django.setup()
+from django.core.management import call_command
+from kexie_pages.directories.jobs import import_job_start
+from kexie_pages.directories.uploads import pending_upload_save
+token = pending_upload_save(content=open(sys.argv[1], "rb").read())
+job = import_job_start(
+    directory="experts", token=token, filename="x.csv", file_format="", user=None
+)
+print(job.status, job.task_id.split(":")[0])
+for _ in range(300):
+    job.refresh_from_db()
+    if job.status in ("done", "failed"):
+        break
+    time.sleep(0.2)
+print(job.status, job.counts.get("new"), job.message)
+"""
+
+
+def test_the_job_process_really_runs_the_import(tmp_path, site_process_env):
+    """The real thing, in a database of its own: the confirming process starts
+    ``python -m django kexie_import_job`` and returns; that process imports."""
+    source = tmp_path / "experts.csv"
+    source.write_bytes(csv_bytes(table("experts", sample("experts", 3))))
+    finished = subprocess.run(  # noqa: S603 - fixed interpreter and script
+        [sys.executable, "-c", JOB_PROCESS_SCRIPT, str(source)],
+        env=site_process_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.splitlines() == ["queued process", "done 3 "]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_is_seen_while_the_rows_are_written():
+    """The rows are written in one transaction; the heartbeat written meanwhile
+    is seen by other connections before the commit (PostgreSQL), and on SQLite,
+    whose one writer lock the import holds, nothing waits for that lock."""
+    job = DirectoryImportJob.objects.create(directory="experts", status="running")
+    heartbeat = directory_jobs._Heartbeat(job)
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    table_name = DirectoryImportJob._meta.db_table
+    try:
+        with transaction.atomic():
+            heartbeat(in_transaction=True, phase="writing", rows_done=3, rows_total=9)
+            with other.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT rows_done, heartbeat_at FROM {table_name} WHERE id = %s",  # noqa: S608
+                    [job.pk],
+                )
+                rows_done, heartbeat_at = cursor.fetchone()
+    finally:
+        heartbeat.close()
+        other.close()
+    if connection.vendor == "postgresql":
+        assert rows_done == 3 and heartbeat_at is not None
+    else:
+        assert (rows_done, heartbeat_at) == (0, None)
+    live = cache.get(f"kexie_import_job:{job.pk}")
+    assert (live["rows_done"], live["rows_total"]) == (3, 9)
+
+
+def test_a_job_failed_as_dead_while_its_process_runs_stops_that_process(
+    admin_client, settings, monkeypatch
+):
+    """Under a heavy load a heartbeat can come too late: the job is failed and
+    may be retried. The late process must then stop, write nothing and leave
+    the upload to the retry."""
+    settings.TASKS = DUMMY
+    monkeypatch.setattr(directory_reading, "BATCH_SIZE", 2)
+    monkeypatch.setattr(directory_services, "BATCH_SIZE", 2)
+    token, response = confirm(admin_client, sample("experts", 5))
+    job = DirectoryImportJob.objects.get()
+    beat = directory_jobs._Heartbeat.__call__
+
+    def late(self, **fields):
+        died(job)  # what the page of the job sees ...
+        admin_client.get(response["Location"])  # ... and so fails the job
+        beat(self, **fields)
+
+    monkeypatch.setattr(directory_jobs._Heartbeat, "__call__", late)
+    assert import_job_run(job_id=job.pk) == "failed"
+    job.refresh_from_db()
+    assert "运行此导入的进程已停止" in job.message and job.retryable
+    assert Expert.objects.count() == 0
+    assert private_storage().exists(f"kexie_imports/{token}")
+
+
+def test_done_is_committed_with_the_rows_or_not_at_all(
+    admin_client, settings, monkeypatch
+):
+    """A job's "done" is written in the transaction that writes its rows: no
+    one sees the rows and a running job (and fails it as dead), and a commit
+    that fails takes "done" with it."""
+    settings.TASKS = DUMMY
+    token, response = confirm(admin_client, sample("experts", 3))
+    job = DirectoryImportJob.objects.get()
+    seen = []
+    real_import = directory_jobs.directory_import
+
+    def failing_commit(**kwargs):
+        done = kwargs.pop("before_commit")
+
+        def then_fail(result):
+            done(result)
+            seen.append(DirectoryImportJob.objects.get(pk=job.pk).status)
+            raise DatabaseError("disk I/O error")
+
+        return real_import(before_commit=then_fail, **kwargs)
+
+    monkeypatch.setattr(directory_jobs, "directory_import", failing_commit)
+    assert import_job_run(job_id=job.pk) == "failed"
+    assert seen == ["done"]  # written inside, before the commit ...
+    job.refresh_from_db()
+    assert job.status == "failed" and Expert.objects.count() == 0  # ... undone
+    assert "数据库拒绝了本次导入" in job.message
+    assert job.retryable and private_storage().exists(f"kexie_imports/{token}")
+
+
+def test_a_job_process_that_cannot_start_fails_the_job_not_the_request(
+    admin_client, settings, tmp_path
+):
+    settings.KEXIE_IMPORT_BACKGROUND_ROWS = 1
+    settings.KEXIE_IMPORT_PYTHON = str(tmp_path / "no-such-python")
+    token, response = confirm(admin_client, sample("experts", 2))
+    job = DirectoryImportJob.objects.get()
+    assert response["Location"] == f"{EXPERTS}job/{job.pk}/"
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "导入无法启动，未写入任何数据。" in page
+    assert f'action="{EXPERTS}job/{job.pk}/retry/"' in page
+    assert private_storage().exists(f"kexie_imports/{token}")

@@ -72,10 +72,10 @@ MUST_APPLY = {
 }
 #: Workbooks built to exhaust a process: read in a child process.
 PROCESS_KILLERS = {
-    "xlsx-single-quoted-dimension": "issue 11 item 1: fixed on branch harden-imports",
+    "xlsx-single-quoted-dimension": "",
     "xlsx-bomb-rows-with-r": None,
-    "xlsx-bomb-rows-without-r": "issue 11 item 1: fixed on branch harden-imports",
-    "xlsx-reordered-sheets": "issue 11 item 1: fixed on branch harden-imports",
+    "xlsx-bomb-rows-without-r": "",
+    "xlsx-reordered-sheets": "",
 }
 EXPERTS_ADMIN = "/admin/kexie_pages/expert/"
 

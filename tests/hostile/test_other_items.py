@@ -47,9 +47,6 @@ def test_a_pending_upload_has_no_public_address(superuser_client):
     assert exposed == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 11 item 6: formula_safe in every file we serve"
-)
 def test_the_failed_rows_workbook_carries_no_live_formula(superuser_client):
     content = utf8(
         csv_text(
