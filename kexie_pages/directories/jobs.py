@@ -54,6 +54,7 @@ from django.utils.translation import gettext
 from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
+from ..exceptions import KexiePagesError
 from .models import DirectoryImportJob, ImportJobPhase, ImportJobStatus
 from .reading import DirectoryImportError, ImportResult
 from .services import directory_import
@@ -271,7 +272,7 @@ def import_job_retry(*, job: DirectoryImportJob, user) -> DirectoryImportJob:
 # Running a job
 
 
-class _Abandoned(Exception):
+class _Abandoned(KexiePagesError):
     """The job was failed while its process still ran: that process stops."""
 
 

@@ -402,7 +402,7 @@ def test_the_job_process_really_runs_the_import(tmp_path, site_process_env):
     assert finished.stdout.splitlines() == ["queued process", "done 3 "]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_heartbeat_is_seen_while_the_rows_are_written():
     """The rows are written in one transaction; the heartbeat written meanwhile
     is seen by other connections before the commit (PostgreSQL), and on SQLite,

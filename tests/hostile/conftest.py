@@ -244,7 +244,7 @@ def answers() -> Callable[..., dict]:
 
 
 @pytest.fixture
-def child_database(transactional_db, tmp_path) -> str:
+def child_database(tmp_path) -> str:
     """A ``DATABASE_URL`` a child process can open holding this test's
     tables and rows: a file copy of the in-memory SQLite database, or the
     PostgreSQL test database itself. The test must be transactional
