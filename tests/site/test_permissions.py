@@ -169,7 +169,12 @@ VARIANTS = {
 }
 
 #: Views county staff may not use at all: importing writes across counties.
-COUNTY_REFUSED = ("_modeladmin_import", "_modeladmin_confirm", "_modeladmin_failed")
+COUNTY_REFUSED = (
+    "_modeladmin_import",
+    "_modeladmin_confirm",
+    "_modeladmin_failed",
+    "_modeladmin_retry",
+)
 COUNTY_REFUSED_EXACT = ("_modeladmin_job",)
 #: Wagtail's own form submissions area shows county staff no forms.
 COUNTY_REFUSED_NAMES = {
