@@ -190,14 +190,16 @@ def browser():
 
 @pytest.fixture
 def axe_serious() -> Callable:
-    """``axe_serious(page)``: axe-core's serious and critical findings on the
-    page a Playwright tab shows, one line each (empty: none)."""
+    """``axe_serious(page, exclude=(selector, …))``: axe-core's serious and
+    critical findings on the page a Playwright tab shows, one line each (empty:
+    none), leaving out what ``exclude`` selects."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
 
-    def check(page) -> list[str]:
-        violations = axe.run(page).response["violations"]
+    def check(page, *, exclude: tuple[str, ...] = ()) -> list[str]:
+        context = {"exclude": [[selector] for selector in exclude]} if exclude else None
+        violations = axe.run(page, context=context).response["violations"]
         return [
             f"{page.url}: {v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
             for v in violations

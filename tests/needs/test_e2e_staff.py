@@ -9,26 +9,15 @@ from kexie_forms.models import FormField, FormPage, FormSubmission, SubmissionSt
 from kexie_pages.models import County, Expert, IndustryCategory, Need, NeedMatch
 
 pytestmark = pytest.mark.e2e
-SERIOUS = {"serious", "critical"}
-
-
-def serious_findings(page) -> list[str]:
-    """axe-core's serious and critical findings on ``page``, one line each."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    # Wagtail's own flash messages and two-colour icon buttons fail contrast in
-    # Wagtail 8 itself: upstream's to fix, not ours to fork; everything else counts.
-    context = {"exclude": [[".messages"], [".bicolor"]]}
-    violations = Axe().run(page, context=context).response["violations"]
-    return [
-        f"{page.url} {v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
-        for v in violations
-        if v["impact"] in SERIOUS
-    ]
+#: Wagtail's own flash messages and two-colour icon buttons fail contrast in
+#: Wagtail 8 itself: upstream's to fix, not ours to fork; everything else counts.
+WAGTAILS_OWN = (".messages", ".bicolor")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_accept_promote_publish_and_match_on_a_phone(live_server, home, browser):
+def test_accept_promote_publish_and_match_on_a_phone(
+    live_server, home, browser, axe_serious
+):
     fugou = County.objects.get(code="411621")
     survey = FormPage(
         title="贫困村科技需求征集",
@@ -77,7 +66,7 @@ def test_accept_promote_publish_and_match_on_a_phone(live_server, home, browser)
     admin.goto(
         live_server.url + reverse("kexie_submissions:edit", args=[submission.pk])
     )
-    findings += serious_findings(admin)
+    findings += axe_serious(admin, exclude=WAGTAILS_OWN)
     admin.get_by_role("link", name="转入需求库").click()  # the header's own button
     admin.wait_for_url("**/promote/")
     admin.get_by_role("button", name="转为需求草稿").click()
@@ -86,7 +75,7 @@ def test_accept_promote_publish_and_match_on_a_phone(live_server, home, browser)
     assert need.title == "前进村：小麦赤霉病年年发生" and need.households == 35
     assert not need.live
     assert "已根据此提交创建需求草稿" in admin.content()
-    findings += serious_findings(admin)
+    findings += axe_serious(admin, exclude=WAGTAILS_OWN)
 
     need.township = "练寺镇"  # staff complete the draft, then publish it
     need.save()
@@ -95,7 +84,7 @@ def test_accept_promote_publish_and_match_on_a_phone(live_server, home, browser)
         live_server.url
         + reverse("wagtailsnippets_kexie_pages_need:matching", args=[need.pk])
     )
-    findings += serious_findings(admin)
+    findings += axe_serious(admin, exclude=WAGTAILS_OWN)
     row = admin.locator("tr", has_text="李明")
     assert "小麦赤霉病防治" in row.inner_text()  # the specialty is shown
     row.get_by_role("button", name="确认对接").click()
