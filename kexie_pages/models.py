@@ -57,6 +57,7 @@ from .needs.models import (
 from .programme.models import (
     Agreement,
     AgreementDeliverable,
+    AgreementIndexPage,
     AgreementKind,
     AgreementProgressReport,
     AgreementScan,
@@ -74,6 +75,7 @@ from .programme.models import (
 __all__ = [
     "Achievement",
     "Agreement",
+    "AgreementIndexPage",
     "AgreementDeliverable",
     "AgreementKind",
     "AgreementProgressReport",
