@@ -27,7 +27,7 @@ def _shots(tmp_path: Path) -> Path:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_visit_logged_on_a_phone(
-    live_server, home, browser, make_assignment, county, tmp_path
+    live_server, home, browser, make_assignment, county, tmp_path, axe_serious
 ):
     assignment = make_assignment()
     make_assignment(county=county("西华县"), village="西华县的村")
@@ -61,6 +61,7 @@ def test_a_visit_logged_on_a_phone(
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the visit page is {overflow}px wider than the phone"
     page.screenshot(path=str(_shots(tmp_path) / "visit-form-360.png"), full_page=True)
+    assert axe_serious(page) == []
     page.get_by_role("button", name="保存走访记录").click()
     page.wait_for_url("**/log/?done=*")
     assert "已保存：扶沟县练寺镇王庄村" in page.locator(".notice").inner_text()
@@ -74,7 +75,14 @@ def test_a_visit_logged_on_a_phone(
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("width", [360, 1280])
 def test_public_agreement_page(
-    live_server, browser, agreements_page, make_agreement, make_need, width, tmp_path
+    live_server,
+    browser,
+    agreements_page,
+    make_agreement,
+    make_need,
+    width,
+    tmp_path,
+    axe_serious,
 ):
     agreement = make_agreement(status="in_progress", needs=[make_need()])
     agreement_report_create(
@@ -95,3 +103,4 @@ def test_public_agreement_page(
     page.screenshot(
         path=str(_shots(tmp_path) / f"agreement-{width}.png"), full_page=True
     )
+    assert axe_serious(page) == []
