@@ -198,3 +198,23 @@ def test_guards_honeypot_token_and_rate_limit(client, make_agreement, form_token
         refused = client.get("/agreement-report/guess-2/")
         assert refused.status_code == 429
         assert "请稍等" in refused.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/agreements/?county=%00&kind=%00&status=%00",
+        "/agreements/?page=99999&county=" + "9" * 500,
+        "/agreements/99999999999999999999/",
+        "/agreement-report/" + "a" * 300 + "/",
+        "/agreement-report/%00/",
+        "/agreement-report/%E5%8D%8F%E8%AE%AE/",
+        "/api/v3/kexie/agreements/?county=%00",
+        "/api/v3/kexie/agreements/99999999999999999999/",
+    ],
+)
+def test_hostile_addresses_are_never_a_server_error(client, agreements_page, path):
+    client.raise_request_exception = False
+    response = client.get(path)
+    assert response.status_code < 500
+    assert response.status_code in (200, 400, 404)
