@@ -30,7 +30,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
@@ -165,7 +165,7 @@ class AgreementViewSet(CountyScopedSnippetViewSet):
                 "needs": agreement.needs.all(),
                 "report_link": report_link(request, agreement),
                 "today": timezone.localdate(),
-                "action_url": url,
+                "post_url": url,
                 "edit_url": reverse(
                     "wagtailsnippets_kexie_pages_agreement:edit", args=[pk]
                 ),
@@ -383,7 +383,7 @@ class LiaisonAssignmentViewSet(CountyScopedSnippetViewSet):
         "township",
         Column("technician", label=gettext_lazy("Technician")),
         LastVisitColumn("last_visit_on", label=gettext_lazy("Last visit")),
-        "is_active",
+        BooleanColumn("is_active", label=pgettext_lazy("liaison assignment", "active")),
     ]
     filterset_class = LiaisonAssignmentFilterSet
     search_fields = ["village", "township", "technician_name"]
