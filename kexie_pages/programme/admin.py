@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -101,6 +101,23 @@ class ManageColumn(Column):
         return format_html('<a href="{}">{}</a>', url, _("Status and reports"))
 
 
+class AgreementForm(WagtailAdminModelForm):
+    """An agreement's form: the needs offered are its county's (and those it has).
+
+    A city has thousands of needs; once the agreement's county is known (on
+    edit), listing the other counties' needs only makes the choice harder.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("needs")
+        if field is not None and self.instance.county_id:
+            linked = self.instance.needs.values("pk") if self.instance.pk else []
+            field.queryset = field.queryset.filter(
+                Q(county_id=self.instance.county_id) | Q(pk__in=linked)
+            ).select_related("county")
+
+
 class AgreementViewSet(CountyScopedSnippetViewSet):
     model = Agreement
     icon = "doc-full"
@@ -122,6 +139,7 @@ class AgreementViewSet(CountyScopedSnippetViewSet):
     search_fields = ["title", "township", "village", "partner_name"]
     list_per_page = 50
     ordering = ["-signed_on", "-id"]
+    edit_handler = ObjectList(Agreement.panels, base_form_class=AgreementForm)
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [

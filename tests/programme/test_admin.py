@@ -222,3 +222,16 @@ def test_visit_edit_offers_only_its_villages_households(county_staff, make_assig
     ).content.decode()
     assert HOUSEHOLD_NAME in html
     assert "别村户主" not in html
+
+
+def test_agreement_form_offers_its_countys_needs(
+    county_staff, make_agreement, make_need, county
+):
+    make_need(title="扶沟县的需求")
+    make_need(title="西华县的需求", county=county("西华县"))
+    agreement = make_agreement()
+    staff = county_staff(None, *AGREEMENT_PERMS)
+    html = staff.get(
+        reverse("wagtailsnippets_kexie_pages_agreement:edit", args=[agreement.pk])
+    ).content.decode()
+    assert "扶沟县的需求" in html and "西华县的需求" not in html
