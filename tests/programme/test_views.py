@@ -85,6 +85,18 @@ def test_agreement_page_shows_progress_and_public_fields_only(
     assert agreement.report_token not in html
 
 
+def test_overdue_deliverables_are_marked(client, agreements_page, make_agreement):
+    running = make_agreement(status="in_progress")  # its deliverable was due 2026-10-31
+    running.deliverables.update(
+        due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    html = client.get(agreements_page.agreement_url(running)).content.decode()
+    assert "已逾期" in html
+    running.deliverables.update(done_on=timezone.localdate())
+    html = client.get(agreements_page.agreement_url(running)).content.decode()
+    assert "已逾期" not in html
+
+
 def test_unlisted_directory_entries_are_not_named(
     client, agreements_page, make_agreement, think_tank
 ):
