@@ -230,3 +230,24 @@ def test_hostile_addresses_are_never_a_server_error(client, agreements_page, pat
     response = client.get(path)
     assert response.status_code < 500
     assert response.status_code in (200, 400, 404)
+
+
+def test_list_and_api_queries_do_not_grow_with_agreements(
+    client, agreements_page, make_agreement
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    agreements_page.per_page = 20
+    agreements_page.save()
+    make_agreement(status="signed")
+    count(agreements_page.url)  # warms the menu, site and settings caches
+    few = count(agreements_page.url), count("/api/v3/kexie/agreements/")
+    for number in range(6):
+        make_agreement(status="in_progress", title=f"协议{number}")
+    assert (count(agreements_page.url), count("/api/v3/kexie/agreements/")) == few
