@@ -55,6 +55,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous visitors' pages from the cache (shared through Redis with
+    # REDIS_URL); outside the compression so it keeps the compressed bytes, and
+    # outside sessions, CSRF and CSP so it sees the finished answer and never
+    # keeps one that set a cookie, used the session or a CSP nonce
+    # (kexie_pages/base/cache.py).
+    "kexie_pages.base.cache.PageCacheMiddleware",
+    # Brotli (if installed) or gzip for HTML, CSS, JSON, XML and .ics. BREACH:
+    # the tokens in our pages differ in every answer (Django masks the CSRF
+    # token, form tokens hold a fresh uuid4) and answers carrying them get gzip
+    # with Django's random padding, never brotli (kexie_pages/base/compression.py).
+    "kexie_pages.base.compression.CompressionMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -247,6 +258,11 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 
 WAGTAILAPI_DOCS_ENABLED = True
 KEXIE_FIXTURES_DIR = REPO_DIR / "fixtures"
+
+# Whole-page cache for anonymous visitors (kexie_pages/base/cache.py): answers
+# are kept at most this long, and purged at once when what they show changes.
+KEXIE_PAGE_CACHE = True
+KEXIE_PAGE_CACHE_SECONDS = int(os.environ.get("KEXIE_PAGE_CACHE_SECONDS") or 300)
 
 # County submission forms (kexie_forms): a stale CSRF token on a form page shows
 # the visitor's input back instead of Django's bare 403; per-address rate limit
