@@ -268,5 +268,8 @@ KEXIE_PAGE_CACHE_SECONDS = int(os.environ.get("KEXIE_PAGE_CACHE_SECONDS") or 300
 # the visitor's input back instead of Django's bare 403; per-address rate limit
 # as "<submissions>/<seconds>" (shared between workers when REDIS_URL is set).
 CSRF_FAILURE_VIEW = "kexie_forms.views.csrf_failure"
+# Behind a proxy you run (nginx: `proxy_set_header X-Real-IP $remote_addr;`),
+# the header holding the client's address: HTTP_X_REAL_IP. Unset: REMOTE_ADDR.
+KEXIE_CLIENT_IP_HEADER = os.environ.get("KEXIE_CLIENT_IP_HEADER") or None
 _rate = os.environ.get("KEXIE_FORMS_RATE_LIMIT", "10/60").split("/")
 KEXIE_FORMS_RATE_LIMIT = (int(_rate[0]), int(_rate[1]))
