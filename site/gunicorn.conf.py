@@ -17,6 +17,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # A burst of visitors queues in the kernel instead of being refused.
 backlog = 2048
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# gunicorn 23+ opens a control socket at one fixed path in $HOME: two servers on
+# one machine (the scale-out setup) would fight over it, and nothing here uses it.
+control_socket_disable = True
 
 
 def post_worker_init(worker) -> None:

@@ -47,6 +47,14 @@ MIDDLEWARE.insert(  # noqa: F405
     "whitenoise.middleware.WhiteNoiseMiddleware",
 )
 
+# Wagtail looks image renditions up in the cache called "renditions" when there
+# is one: without it every {% image %} on a rendered page is a query.
+CACHES["renditions"] = {  # noqa: F405
+    **CACHES["default"],  # noqa: F405
+    "KEY_PREFIX": "kexie-renditions",
+    "TIMEOUT": 24 * 3600,
+}
+
 # Long work (directory imports, search indexing) runs on a django-tasks worker:
 # `python site/manage.py db_worker` (`make serve` starts it; README has a
 # systemd unit). KEXIE_TASKS_BACKEND=immediate keeps the embedded default (a
