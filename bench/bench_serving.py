@@ -364,7 +364,7 @@ def measure_compression(urls: dict[str, str], stylesheet: str) -> list[str]:
         "home (HTML)": urls["home"],
         "needs library (HTML)": urls["NeedsLibraryPage"],
         "courses .ics (all)": urls["LectureHallPage"] + "ics/",
-        "needs API (JSON)": "/api/v3/kexie/needs/?limit=50",
+        "needs API (JSON)": "/api/v3/kexie/needs/?limit=20",
         "stylesheet (WhiteNoise)": stylesheet,
     }
     lines = ["| what | identity | gzip | br |", "| --- | --- | --- | --- |"]

@@ -100,9 +100,9 @@ def visitor_headers() -> dict[str, str]:
 
 
 async def crawl(base: str) -> tuple[list[str], list[str]]:
-    """Page URLs of every section (two levels) and booklet download links."""
+    """Page URLs of every section (three levels) and booklet download links."""
     pages, downloads, frontier = {"/"}, set(), ["/"]
-    for _depth in range(2):
+    for _depth in range(3):
         found = []
         for url in frontier:
             reply = await request(base, url)
