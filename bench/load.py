@@ -222,9 +222,12 @@ async def run(args: argparse.Namespace) -> int:
     deadline = time.monotonic() + args.seconds
     budget = iter(range(args.requests))
 
+    hits: dict[str, int] = defaultdict(int)
+
     def record(kind: str, reply: Reply) -> None:
         times[kind].append(reply.seconds)
         statuses[kind][reply.status] += 1
+        hits[kind] += reply.headers.get("x-kexie-cache") == "hit"
 
     async def visitor() -> None:
         nonlocal downloads_sent
@@ -286,13 +289,14 @@ async def run(args: argparse.Namespace) -> int:
     print(
         f"\n{total} requests in {elapsed:.1f} s: {total / elapsed:.1f} req/s, {args.clients} clients\n"
     )
-    print("| kind | requests | p50 | p95 | statuses |")
-    print("| --- | --- | --- | --- | --- |")
+    print("| kind | requests | p50 | p95 | statuses | page-cache hits |")
+    print("| --- | --- | --- | --- | --- | --- |")
     for kind in ("page", "search", "download", "submit"):
         values = times.get(kind, [])
         print(
             f"| {kind} | {len(values)} | {percentile(values, 0.5) * 1000:.0f} ms | "
-            f"{percentile(values, 0.95) * 1000:.0f} ms | {dict(sorted(statuses[kind].items()))} |"
+            f"{percentile(values, 0.95) * 1000:.0f} ms | {dict(sorted(statuses[kind].items()))} | "
+            f"{hits[kind]} |"
         )
     five_xx = sum(
         n for kind in statuses.values() for s, n in kind.items() if s >= 500 or s == 0
