@@ -78,6 +78,7 @@ def _page_cache_connect() -> None:
     from .base.models import County, IndustryCategory, OrganisationSettings
     from .booklets.models import BookletDownloadCount
     from .courses.models import CourseRegistration
+    from .directories.models import DIRECTORIES, ThinkTankPage
     from .needs.models import Need, NeedMatch, NeedsLibraryPage, NeedStatusChange
 
     def libraries(_instance) -> list[str]:
@@ -96,6 +97,15 @@ def _page_cache_connect() -> None:
         page_cache.purge_on_save(model)
     for model in (Need, NeedStatusChange, NeedMatch):
         page_cache.purge_on_save(model, paths=libraries)
+
+    def think_tank(instance) -> list[str]:
+        """Entries show on the think-tank pages, and as matches on needs."""
+        return page_cache.page_urls(ThinkTankPage.objects.live()) + libraries(instance)
+
+    # One entry edited in the admin; an import (bulk_create, no signal) purges
+    # the same pages when it commits (merger: directories.services).
+    for model in DIRECTORIES.values():
+        page_cache.purge_on_save(model, paths=think_tank)
     page_cache.purge_on_save(
         CourseRegistration,
         paths=lambda r: page_cache.page_urls([r.course]),

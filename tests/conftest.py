@@ -344,8 +344,12 @@ def public_site(home, news_index, news_corpus, add_news, make_pdf) -> dict:
 
 @pytest.fixture
 def page_cache(settings) -> None:
-    """The anonymous page cache switched on (the test settings keep it off)."""
+    """The anonymous page cache switched on (the test settings keep it off),
+    starting empty."""
+    from django.core.cache import caches
+
     settings.KEXIE_PAGE_CACHE = True
+    caches[settings.KEXIE_PAGE_CACHE_ALIAS].clear()
 
 
 @pytest.fixture

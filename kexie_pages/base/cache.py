@@ -48,7 +48,8 @@ with ``QuerySet.update()`` (no signal) calls :func:`purge` itself.
 
 Settings: ``KEXIE_PAGE_CACHE`` (on by default; off in the test settings, where
 the page-cache tests turn it on), ``KEXIE_PAGE_CACHE_SECONDS`` (300),
-``KEXIE_PAGE_CACHE_ALIAS`` (``"default"``).
+``KEXIE_PAGE_CACHE_ALIAS`` (``"default"``; the reference site gives the pages a
+cache of their own, ``"pages"``, so a flood of made-up URLs evicts only pages).
 """
 
 import hashlib
@@ -73,6 +74,8 @@ ALWAYS = ("", "api", "search", "sitemap.xml")
 SITE = "*"
 GENERATION_KEY = "kexie:pc:gen:{segment}"
 PAGE_KEY = "kexie:pc:page:{digest}"
+#: Larger answers are not kept (a calendar of thousands of courses, compressed).
+MAX_BYTES = 2 * 1024 * 1024
 #: Response header telling tests, benchmarks and operators what happened.
 STATUS_HEADER = "X-Kexie-Cache"
 
@@ -200,7 +203,11 @@ class PageCacheMiddleware:
             hit.headers[STATUS_HEADER] = "hit"
             return hit
         response = self.get_response(request)
-        if isinstance(response, HttpResponse) and response_cacheable(request, response):
+        if (
+            isinstance(response, HttpResponse)
+            and response_cacheable(request, response)
+            and len(response.content) <= MAX_BYTES
+        ):
             headers = list(response.items())
             cache.set(
                 key, (response.status_code, headers, response.content), _seconds()

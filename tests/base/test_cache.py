@@ -123,13 +123,30 @@ def test_taxonomy_change_purges_every_page(
 def test_a_lost_generation_never_brings_old_pages_back(
     page_cache, site_settings, home, news_index, client
 ):
-    from django.core.cache import cache
+    from django.conf import settings
+    from django.core.cache import caches
 
     assert fetch(client, "/news/")[1] == "miss"
-    cache.delete(GENERATION_KEY.format(segment=SITE))
+    caches[settings.KEXIE_PAGE_CACHE_ALIAS].delete(GENERATION_KEY.format(segment=SITE))
     assert fetch(client, "/news/")[1] == "miss"
 
 
 def test_the_cache_is_off_without_the_setting(home, news_index, client):
     assert fetch(client, "/news/")[1] == ""
     assert fetch(client, "/news/")[1] == ""
+
+
+def test_pages_live_in_a_cache_of_their_own(
+    page_cache, site_settings, home, news_index, client, settings
+):
+    """A flood of made-up URLs can evict pages, never rate limits or replays."""
+    from django.core.cache import cache, caches
+
+    assert settings.KEXIE_PAGE_CACHE_ALIAS == "pages"
+    cache.clear()
+    assert fetch(client, "/news/?flood=1")[1] == "miss"
+    assert fetch(client, "/news/?flood=1")[1] == "hit"
+    cache.clear()  # the default cache: rate limits, replays, menus
+    assert fetch(client, "/news/?flood=1")[1] == "hit"
+    caches["pages"].clear()
+    assert fetch(client, "/news/?flood=1")[1] == "miss"
