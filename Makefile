@@ -92,11 +92,12 @@ serve: install
 		$(BIN)/gunicorn -c $(CURDIR)/site/gunicorn.conf.py; wait'
 
 # A bounded mixed workload against a running `make serve` on 127.0.0.1:$(PORT)
-# (bench/load.py: LOAD_SECONDS, LOAD_CLIENTS); prints throughput, p95 and checks.
+# (bench/load.py: LOAD_SECONDS, LOAD_CLIENTS); prints throughput, p95 and checks,
+# reading the database with the same settings and environment as `make serve`.
 LOAD_SECONDS ?= 60
 LOAD_CLIENTS ?= 20
 load: install
-	$(BIN)/python bench/load.py --url http://127.0.0.1:$(PORT) \
+	$(SERVE_ENV) $(BIN)/python bench/load.py --url http://127.0.0.1:$(PORT) \
 		--seconds $(LOAD_SECONDS) --clients $(LOAD_CLIENTS)
 
 clean:
