@@ -266,16 +266,10 @@ def purge_on_save(
     """
 
     def receiver(sender: Any, instance: Any = None, **kwargs: Any) -> None:
-        """Purge what ``instance`` shows on."""
+        """Purge what ``instance`` shows on, once, when the transaction commits."""
         if kwargs.get("raw"):
             return  # loaddata: nothing was served yet from these rows
-        found = None
-        if paths is not None and instance is not None:
-            try:
-                found = paths(instance)
-            except models.ObjectDoesNotExist:
-                found = None  # a related row is gone: purge all
-        purge(None if found is None else list(found))
+        _batch().add(model._meta.label, paths, instance)
 
     for signal in signals:
         signal.connect(
@@ -284,6 +278,79 @@ def purge_on_save(
             weak=False,
             dispatch_uid=f"kexie-page-cache-{model._meta.label}-{id(signal)}",
         )
+
+
+#: More changed rows of one model than this in one transaction purge the whole site.
+BATCH_ROWS = 50
+
+
+class _Batch:
+    """The rows saved in one transaction, purged together when it commits.
+
+    An import that saves 10,000 rows one by one costs a dictionary insert a
+    row, and one purge at the commit (computing paths for each row at save
+    time cost two queries a row).
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[PathsFunc | None, dict[Any, Any]]] = {}
+
+    def add(self, label: str, paths: PathsFunc | None, instance: Any) -> None:
+        """Remember ``instance`` of the model ``label``."""
+        _paths, instances = self.rows.setdefault(label, (paths, {}))
+        if len(instances) <= BATCH_ROWS:
+            instances[getattr(instance, "pk", None) or id(instance)] = instance
+
+    def flush(self) -> None:
+        """Renew the generations of everything the rows show on."""
+        segments: set[str] = set()
+        for paths, instances in self.rows.values():
+            if paths is None or len(instances) > BATCH_ROWS:
+                segments.add(SITE)
+                continue
+            for instance in instances.values():
+                try:
+                    found = paths(instance)
+                except models.ObjectDoesNotExist:
+                    found = None  # a related row is gone: purge all
+                if found is None:
+                    segments.add(SITE)
+                else:
+                    segments.update(segment_of(p) for p in found)
+                    segments.update(ALWAYS)
+        self.rows = {}
+        if segments:
+            _renew(segments)
+
+
+def _batch() -> _Batch:
+    """The batch of the current transaction (a new one when none is pending).
+
+    Kept on the connection; a batch whose commit callback a rollback discarded
+    is replaced, so no later purge is lost.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return _ImmediateBatch()
+    batch = getattr(connection, "_kexie_page_cache_batch", None)
+    queued = batch is not None and any(
+        getattr(entry[1], "__self__", None) is batch
+        for entry in connection.run_on_commit
+    )
+    if not queued:
+        batch = _Batch()
+        connection._kexie_page_cache_batch = batch
+        transaction.on_commit(batch.flush)
+    assert batch is not None  # noqa: S101 - set above
+    return batch
+
+
+class _ImmediateBatch(_Batch):
+    """Outside a transaction: purge as soon as a row is added."""
+
+    def add(self, label: str, paths: PathsFunc | None, instance: Any) -> None:
+        super().add(label, paths, instance)
+        self.flush()
 
 
 def _page_changed(sender: Any, instance: Any = None, **kwargs: Any) -> None:

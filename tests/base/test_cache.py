@@ -151,3 +151,35 @@ def test_pages_live_in_a_cache_of_their_own(
     assert cache.get(generation) is None
     caches["pages"].clear()
     assert fetch(client, "/news/?flood=1")[1] == "miss"
+
+
+def test_many_saves_in_one_transaction_purge_once_at_commit(
+    page_cache, site_settings, home, news_index, client, monkeypatch
+):
+    from django.db import transaction
+
+    from kexie_pages.base import cache as cache_module
+    from kexie_pages.models import County
+
+    renewed = []
+    real = cache_module._renew
+    monkeypatch.setattr(cache_module, "_renew", lambda s: (renewed.append(s), real(s)))
+    county = County.objects.first()
+    assert fetch(client, "/news/")[1] == "miss"
+    with transaction.atomic():
+        for _ in range(200):
+            county.save()
+        assert renewed == []  # nothing before the commit
+    assert renewed == [{SITE}]
+    assert fetch(client, "/news/")[1] == "miss"
+    # A rolled-back transaction's purge is dropped; the next one still happens.
+    try:
+        with transaction.atomic():
+            county.save()
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert len(renewed) == 1
+    with transaction.atomic():
+        county.save()
+    assert len(renewed) == 2
