@@ -16,7 +16,7 @@ TEMPLATE_DIRS := kexie_pages/templates kexie_forms/templates site/kexie_site/tem
 # Same tabwidth as the djhtml hook in .pre-commit-config.yaml.
 DJHTML_ARGS := --tabwidth 2
 
-.PHONY: install demo demo-data test lint typecheck format messages messages-check bench clean
+.PHONY: install demo demo-data test lint typecheck format messages messages-check bench serve load clean
 
 install: $(STAMP)
 
@@ -70,6 +70,35 @@ messages-check: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# The production settings on gunicorn (site/gunicorn.conf.py) plus the django-tasks
+# worker, on this machine, with one command; Ctrl-C stops both. DATABASE_URL and
+# REDIS_URL are used when set. Plain http on 127.0.0.1: no TLS redirect, no Secure
+# cookies, no HSTS (README, "Serving").
+SERVE_ENV = DJANGO_SETTINGS_MODULE=kexie_site.settings.production \
+	SECRET_KEY="$$(cat $(CURDIR)/var/secret_key)" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	KEXIE_SITE_URL="$${KEXIE_SITE_URL:-http://127.0.0.1:$(PORT)}" \
+	KEXIE_SSL_REDIRECT=0 KEXIE_SECURE_COOKIES=0 KEXIE_HSTS_SECONDS=0
+
+serve: install
+	@mkdir -p var && test -s var/secret_key || $(BIN)/python -c \
+		"import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	$(SERVE_ENV) $(MANAGE) migrate --noinput
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput -v0
+	@echo "  Site: http://127.0.0.1:$(PORT)/  (gunicorn + db_worker; Ctrl-C stops both)"
+	$(SERVE_ENV) KEXIE_BIND=127.0.0.1:$(PORT) bash -c 'trap "kill 0" EXIT; \
+		$(MANAGE) db_worker & \
+		$(BIN)/gunicorn -c $(CURDIR)/site/gunicorn.conf.py; wait'
+
+# A bounded mixed workload against a running `make serve` on 127.0.0.1:$(PORT)
+# (bench/load.py: LOAD_SECONDS, LOAD_CLIENTS); prints throughput, p95 and checks,
+# reading the database with the same settings and environment as `make serve`.
+LOAD_SECONDS ?= 60
+LOAD_CLIENTS ?= 20
+load: install
+	$(SERVE_ENV) $(BIN)/python bench/load.py --url http://127.0.0.1:$(PORT) \
+		--seconds $(LOAD_SECONDS) --clients $(LOAD_CLIENTS)
 
 clean:
 	rm -rf $(VENV) var

@@ -47,6 +47,7 @@ class KexiePagesConfig(AppConfig):
                 signal.connect(selectors.taxonomy_cache_clear, sender=model)
 
         post_migrate.connect(_site_url_from_settings, sender=self)
+        _page_cache_connect()
 
         # The plugin's own endpoints join Wagtail's NinjaAPI, so one OpenAPI
         # document describes everything (as wagtail.snippets does).
@@ -60,6 +61,60 @@ class KexiePagesConfig(AppConfig):
         from .base.openapi import openapi_document_fix_install
 
         openapi_document_fix_install(api)
+
+
+def _page_cache_connect() -> None:
+    """Purge the anonymous page cache when what a page shows changes.
+
+    Pages purge themselves (``base.cache.connect_pages``); each model shown on
+    public pages is one line here (``paths``: the URLs it shows on; none: the
+    whole site). ``QuerySet.update()`` sends no signal: the services that use it
+    on shown fields call ``base.cache.purge`` themselves.
+    """
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    from .base import cache as page_cache
+    from .base.models import County, IndustryCategory, OrganisationSettings
+    from .booklets.models import BookletDownloadCount
+    from .courses.models import CourseRegistration
+    from .directories.models import DIRECTORIES, ThinkTankPage
+    from .needs.models import Need, NeedMatch, NeedsLibraryPage, NeedStatusChange
+
+    def libraries(_instance) -> list[str]:
+        """Every live needs library lists needs and links their pages."""
+        return page_cache.page_urls(NeedsLibraryPage.objects.live())
+
+    page_cache.connect_pages()
+    for model in (
+        County,
+        IndustryCategory,
+        OrganisationSettings,
+        Redirect,
+        get_document_model(),
+        get_image_model(),
+    ):
+        page_cache.purge_on_save(model)
+    for model in (Need, NeedStatusChange, NeedMatch):
+        page_cache.purge_on_save(model, paths=libraries)
+
+    def think_tank(instance) -> list[str]:
+        """Entries show on the think-tank pages, and as matches on needs."""
+        return page_cache.page_urls(ThinkTankPage.objects.live()) + libraries(instance)
+
+    # One entry edited in the admin; an import (bulk_create, no signal) purges
+    # the same pages when it commits (merger: directories.services).
+    for model in DIRECTORIES.values():
+        page_cache.purge_on_save(model, paths=think_tank)
+    page_cache.purge_on_save(
+        CourseRegistration,
+        paths=lambda r: page_cache.page_urls([r.course]),
+    )
+    page_cache.purge_on_save(
+        BookletDownloadCount,
+        paths=lambda c: page_cache.page_urls([c.booklet]),
+    )
 
 
 def _site_url_from_settings(**kwargs) -> None:

@@ -340,3 +340,22 @@ def public_site(home, news_index, news_corpus, add_news, make_pdf) -> dict:
         "form_page": form_page,
         "submission": submission,
     }
+
+
+@pytest.fixture
+def page_cache(settings) -> None:
+    """The anonymous page cache switched on (the test settings keep it off),
+    starting empty."""
+    from django.core.cache import caches
+
+    settings.KEXIE_PAGE_CACHE = True
+    caches[settings.KEXIE_PAGE_CACHE_ALIAS].clear()
+
+
+@pytest.fixture
+def site_settings(home):
+    """The site's settings row, which the first page view would otherwise create
+    (a settings change purges the page cache)."""
+    from kexie_pages.models import OrganisationSettings
+
+    return OrganisationSettings.for_site(home.get_site())

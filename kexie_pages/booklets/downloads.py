@@ -59,6 +59,7 @@ from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.documents.models import document_served
 
+from ..base import cache as page_cache
 from ..base.guards import client_fingerprint, rate_limit_exceeded
 from ..base.spreadsheets import content_disposition
 from ..exceptions import KexiePagesError
@@ -303,6 +304,12 @@ class DownloadCounter:
                             BookletDownloadCount.objects.filter(pk=row.pk).update(
                                 count=F("count") + count
                             )
+                    # The counts show on the booklets' pages and listings.
+                    page_cache.purge(
+                        page_cache.page_urls(
+                            BookletPage.objects.filter(pk__in=existing)
+                        )
+                    )
             except Exception:
                 with self._lock:
                     self._pending.update(batch)  # try again next time

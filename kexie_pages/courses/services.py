@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..base import cache as page_cache
 from ..exceptions import KexiePagesError
 from .models import CoursePage, CourseRegistration, CourseSeatLock, RegistrationStatus
 
@@ -122,6 +123,8 @@ def course_seats_rebalance(*, course_id: int) -> int:
         CourseSeatLock.objects.filter(course_id=course_id).update(
             confirmed=confirmed + promoted, waitlisted=waitlisted - promoted
         )
+        # The seats left show on the course page (update() sends no signal).
+        page_cache.purge(page_cache.page_urls(CoursePage.objects.filter(pk=course_id)))
     return promoted
 
 

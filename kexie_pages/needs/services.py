@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from modelsearch.backends import get_search_backends
 
+from ..base import cache as page_cache
 from ..base.models import County, IndustryCategory
 from ..base.spreadsheets import csv_bytes, formula_safe, workbook_bytes
 from ..directories.models import Achievement, Expert
@@ -161,6 +162,10 @@ def needs_bulk_create(
     if publish:
         for backend in get_search_backends(with_auto_update=True):
             backend.add_bulk(Need, created)
+        # bulk_create sends no signal: the libraries list the new needs.
+        page_cache.purge(
+            page_cache.page_urls(NeedsLibraryPage.objects.live().specific())
+        )
     return created
 
 

@@ -55,6 +55,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous visitors' pages from the cache (shared through Redis with
+    # REDIS_URL); outside the compression so it keeps the compressed bytes, and
+    # outside sessions, CSRF and CSP so it sees the finished answer and never
+    # keeps one that set a cookie, used the session or a CSP nonce
+    # (kexie_pages/base/cache.py).
+    "kexie_pages.base.cache.PageCacheMiddleware",
+    # Brotli (if installed) or gzip for HTML, CSS, JSON, XML and .ics. BREACH:
+    # the tokens in our pages differ in every answer (Django masks the CSRF
+    # token, form tokens hold a fresh uuid4) and answers carrying them get gzip
+    # with Django's random padding, never brotli (kexie_pages/base/compression.py).
+    "kexie_pages.base.compression.CompressionMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,6 +176,24 @@ else:
         }
     }
 
+# The anonymous page cache in a cache of its own: a flood of made-up query
+# strings can then evict only pages, never the rate-limit, replay and download
+# keys above. Pages are 1–20 KB compressed; each process keeps up to 1,000
+# without Redis.
+CACHES["pages"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "kexie-pages",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kexie-pages",
+        "OPTIONS": {"MAX_ENTRIES": 1_000},
+    }
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
@@ -248,9 +277,18 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILAPI_DOCS_ENABLED = True
 KEXIE_FIXTURES_DIR = REPO_DIR / "fixtures"
 
+# Whole-page cache for anonymous visitors (kexie_pages/base/cache.py): answers
+# are kept at most this long, and purged at once when what they show changes.
+KEXIE_PAGE_CACHE = True
+KEXIE_PAGE_CACHE_ALIAS = "pages"
+KEXIE_PAGE_CACHE_SECONDS = int(os.environ.get("KEXIE_PAGE_CACHE_SECONDS") or 300)
+
 # County submission forms (kexie_forms): a stale CSRF token on a form page shows
 # the visitor's input back instead of Django's bare 403; per-address rate limit
 # as "<submissions>/<seconds>" (shared between workers when REDIS_URL is set).
 CSRF_FAILURE_VIEW = "kexie_forms.views.csrf_failure"
+# Behind a proxy you run (nginx: `proxy_set_header X-Real-IP $remote_addr;`),
+# the header holding the client's address: HTTP_X_REAL_IP. Unset: REMOTE_ADDR.
+KEXIE_CLIENT_IP_HEADER = os.environ.get("KEXIE_CLIENT_IP_HEADER") or None
 _rate = os.environ.get("KEXIE_FORMS_RATE_LIMIT", "10/60").split("/")
 KEXIE_FORMS_RATE_LIMIT = (int(_rate[0]), int(_rate[1]))

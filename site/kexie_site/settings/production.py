@@ -32,11 +32,41 @@ SECURE_SSL_REDIRECT = _flag("KEXIE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("KEXIE_HSTS_SECONDS") or 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("KEXIE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = _flag("KEXIE_HSTS_PRELOAD", True)
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Off only for `make serve` on plain http://127.0.0.1 (a browser or the load
+# client would not send a Secure cookie back over http).
+SESSION_COOKIE_SECURE = _flag("KEXIE_SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = _flag("KEXIE_SECURE_COOKIES", True)
+# Static files straight from gunicorn, right without a proxy: WhiteNoise serves
+# what `collectstatic` wrote, hashed names with a year's `immutable`
+# Cache-Control, and the gzip and brotli copies it made beside them.
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
-    "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    "whitenoise.storage.CompressedManifestStaticFilesStorage"
 )
+MIDDLEWARE.insert(  # noqa: F405
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,  # noqa: F405
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+
+# Wagtail looks image renditions up in the cache called "renditions" when there
+# is one: without it every {% image %} on a rendered page is a query.
+CACHES["renditions"] = {  # noqa: F405
+    **CACHES["default"],  # noqa: F405
+    "KEY_PREFIX": "kexie-renditions",
+    "TIMEOUT": 24 * 3600,
+}
+
+# Long work (directory imports, search indexing) runs on a django-tasks worker:
+# `python site/manage.py db_worker` (`make serve` starts it; README has a
+# systemd unit). KEXIE_TASKS_BACKEND=immediate keeps the embedded default (a
+# process of its own per big import) for a site that runs no worker.
+if os.environ.get("KEXIE_TASKS_BACKEND", "database") != "immediate":
+    INSTALLED_APPS += ["django_tasks_db"]  # noqa: F405
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default"],
+        }
+    }
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

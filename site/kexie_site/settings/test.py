@@ -24,3 +24,7 @@ STORAGES = {
         "OPTIONS": {"location": tempfile.mkdtemp(prefix="kexie-test-private-")},
     },
 }
+# The page cache is off for the suite (a test that edits rows with update()
+# and reads the page again would see the cached one); tests/base/test_cache.py
+# turns it on.
+KEXIE_PAGE_CACHE = False

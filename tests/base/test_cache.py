@@ -1,0 +1,185 @@
+"""The whole-page cache for anonymous visitors: hits, what is never cached, and
+purging when a page is published. Runs on the local-memory cache, and on Redis
+where ``REDIS_URL`` is set (CI's PostgreSQL + Redis stage)."""
+
+import gzip
+
+import brotli
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from kexie_pages.base.cache import GENERATION_KEY, SITE, STATUS_HEADER
+from kexie_pages.models import NewsIndexPage
+
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def fetch(client: Client, url: str, **headers):
+    """GET ``url``; return the response and what the page cache did with it."""
+    response = client.get(url, headers=headers)
+    return response, response.get(STATUS_HEADER, "")
+
+
+def test_anonymous_visitors_get_the_stored_page(
+    page_cache, site_settings, home, news_index, client
+):
+    first, state = fetch(client, "/news/")
+    assert (first.status_code, state) == (200, "miss")
+    second, state = fetch(Client(), "/news/")
+    assert state == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert "工作动态" in second.content.decode()
+
+
+def test_query_string_and_encoding_are_part_of_the_key(
+    page_cache, site_settings, home, news_index, client
+):
+    assert fetch(client, "/news/")[1] == "miss"
+    assert fetch(client, "/news/?page=2")[1] == "miss"
+    gz, state = fetch(client, "/news/", accept_encoding="gzip")
+    assert state == "miss" and gz["Content-Encoding"] == "gzip"
+    br, state = fetch(client, "/news/", accept_encoding="gzip, br")
+    assert state == "miss" and br["Content-Encoding"] == "br"
+    plain = fetch(client, "/news/")[0].content
+    assert fetch(client, "/news/", accept_encoding="gzip")[1] == "hit"
+    again = fetch(client, "/news/", accept_encoding="br")[0]
+    assert gzip.decompress(gz.content) == plain == brotli.decompress(again.content)
+
+
+def test_logged_in_staff_never_read_or_fill_the_cache(
+    page_cache, site_settings, home, news_index, client
+):
+    staff = Client()
+    staff.force_login(get_user_model().objects.create_superuser("ed", "", "pw"))
+    assert fetch(staff, "/news/")[1] == ""
+    assert fetch(client, "/news/")[1] == "miss"  # staff's answer was not stored
+    response, state = fetch(staff, "/news/")
+    assert state == "" and response.status_code == 200
+
+
+def test_posts_cookies_and_private_answers_are_never_cached(
+    page_cache, site_settings, home, news_index, client
+):
+    assert client.post("/news/").get(STATUS_HEADER) is None
+    # A visitor carrying a session cookie is served fresh.
+    client.cookies["sessionid"] = "x"
+    assert fetch(client, "/news/")[1] == ""
+    # Answers that set a cookie or are private: the receipt lookup form.
+    visitor = Client()
+    lookup, state = fetch(visitor, "/forms/receipt/")
+    assert lookup.status_code == 200 and state == ""
+    assert "no-store" in lookup["Cache-Control"]
+    assert fetch(visitor, "/forms/receipt/")[1] == ""
+
+
+def test_publishing_a_page_purges_its_section_and_the_home_page(
+    page_cache, site_settings, home, news_index, add_news, news_corpus, client
+):
+    assert fetch(client, "/news/")[1] == "miss"
+    assert fetch(client, "/")[1] == "miss"
+    assert fetch(client, "/news/")[1] == "hit"
+    article = news_corpus[0]
+    add_news(news_index, 1, article)  # add_child publishes the live page
+    listing, state = fetch(client, "/news/")
+    assert state == "miss" and article["title"] in listing.content.decode()
+    assert fetch(client, "/")[1] == "miss"
+
+
+def test_a_change_elsewhere_keeps_other_sections_cached(
+    page_cache, site_settings, home, news_index, add_news, news_corpus, client
+):
+    other = home.add_child(
+        instance=NewsIndexPage(title="通知公告", slug="notices", show_in_menus=False)
+    )
+    assert fetch(client, "/news/")[1] == "miss"
+    add_news(other, 1, news_corpus[0])
+    assert fetch(client, "/news/")[1] == "hit"
+    assert fetch(client, "/notices/")[1] == "miss"
+
+
+def test_unpublishing_purges_and_the_page_is_gone(
+    page_cache, site_settings, home, news_index, add_news, news_corpus, client
+):
+    article = add_news(news_index, 1, news_corpus[0])
+    assert fetch(client, article.url)[1] == "miss"
+    assert fetch(client, article.url)[1] == "hit"
+    article.unpublish()
+    assert client.get(article.url).status_code == 404
+
+
+def test_taxonomy_change_purges_every_page(
+    page_cache, site_settings, home, news_index, client
+):
+    from kexie_pages.models import County
+
+    assert fetch(client, "/news/")[1] == "miss"
+    county = County.objects.first()
+    county.save()
+    assert fetch(client, "/news/")[1] == "miss"
+
+
+def test_a_lost_generation_never_brings_old_pages_back(
+    page_cache, site_settings, home, news_index, client
+):
+    from django.conf import settings
+    from django.core.cache import caches
+
+    assert fetch(client, "/news/")[1] == "miss"
+    caches[settings.KEXIE_PAGE_CACHE_ALIAS].delete(GENERATION_KEY.format(segment=SITE))
+    assert fetch(client, "/news/")[1] == "miss"
+
+
+def test_the_cache_is_off_without_the_setting(home, news_index, client):
+    assert fetch(client, "/news/")[1] == ""
+    assert fetch(client, "/news/")[1] == ""
+
+
+def test_pages_live_in_a_cache_of_their_own(
+    page_cache, site_settings, home, news_index, client, settings
+):
+    """A flood of made-up URLs can evict pages, never rate limits or replays
+    (with local memory; on Redis the server's eviction policy decides)."""
+    from django.core.cache import cache, caches
+
+    assert settings.KEXIE_PAGE_CACHE_ALIAS == "pages"
+    assert fetch(client, "/news/?flood=1")[1] == "miss"
+    assert fetch(client, "/news/?flood=1")[1] == "hit"
+    generation = GENERATION_KEY.format(segment=SITE)
+    assert caches["pages"].get(generation) is not None
+    assert cache.get(generation) is None
+    caches["pages"].clear()
+    assert fetch(client, "/news/?flood=1")[1] == "miss"
+
+
+def test_many_saves_in_one_transaction_purge_once_at_commit(
+    page_cache, site_settings, home, news_index, client, monkeypatch
+):
+    from django.db import transaction
+
+    from kexie_pages.base import cache as cache_module
+    from kexie_pages.models import County
+
+    renewed = []
+    real = cache_module._renew
+    monkeypatch.setattr(cache_module, "_renew", lambda s: (renewed.append(s), real(s)))
+    county = County.objects.first()
+    assert fetch(client, "/news/")[1] == "miss"
+    with transaction.atomic():
+        for _ in range(200):
+            county.save()
+        assert renewed == []  # nothing before the commit
+    assert renewed == [{SITE}]
+    assert fetch(client, "/news/")[1] == "miss"
+    # A rolled-back transaction's purge is dropped; the next one still happens.
+    try:
+        with transaction.atomic():
+            county.save()
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert len(renewed) == 1
+    with transaction.atomic():
+        county.save()
+    assert len(renewed) == 2
