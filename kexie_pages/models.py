@@ -54,10 +54,25 @@ from .needs.models import (
     NeedStatusChange,
     NeedUrgency,
 )
+from .recognition.models import (
+    Award,
+    AwardDecision,
+    AwardRound,
+    HonourCategory,
+    HonourEntry,
+    HonourRoll,
+    RecognitionPage,
+    SummaryHighlight,
+    SummaryParagraph,
+    YearSummary,
+)
 
 __all__ = [
     "Achievement",
     "Association",
+    "Award",
+    "AwardDecision",
+    "AwardRound",
     "BookletDownloadCount",
     "BookletIndexPage",
     "BookletPage",
@@ -80,6 +95,9 @@ __all__ = [
     "EnquiryStatus",
     "Expert",
     "HomePage",
+    "HonourCategory",
+    "HonourEntry",
+    "HonourRoll",
     "ImportJobPhase",
     "ImportJobStatus",
     "IndustryCategory",
@@ -93,7 +111,11 @@ __all__ = [
     "NewsIndexPage",
     "NewsPage",
     "OrganisationSettings",
+    "RecognitionPage",
     "RegistrationStatus",
+    "SummaryHighlight",
+    "SummaryParagraph",
     "TechLeader",
     "ThinkTankPage",
+    "YearSummary",
 ]

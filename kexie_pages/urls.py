@@ -1,4 +1,5 @@
-"""Short, stable booklet addresses: ``/b/<id>/`` for QR codes, ``/b/<id>/download/``.
+"""Short, stable addresses for QR codes: booklets at ``/b/<id>/`` and
+``/b/<id>/download/``, certificate verification at ``/c/<number>/``.
 
 A booklet's page address follows its slug and its section's slug; printed QR
 codes must outlive both. Include before Wagtail's catch-all::
@@ -10,6 +11,7 @@ from django.urls import path, register_converter
 
 from .base.api import IdConverter
 from .booklets import views
+from .recognition import views as recognition_views
 
 register_converter(IdConverter, "kexie_id")
 
@@ -21,5 +23,10 @@ urlpatterns = [
         "b/<kexie_id:booklet_id>/download/",
         views.booklet_download_link,
         name="kexie_booklet_download",
+    ),
+    path(
+        "c/<str:number>/",
+        recognition_views.certificate_verify,
+        name="kexie_certificate",
     ),
 ]

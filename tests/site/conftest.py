@@ -118,6 +118,8 @@ def _county_world_build() -> CountyWorld:
     from kexie_pages.models import (
         Achievement,
         Association,
+        Award,
+        AwardRound,
         County,
         CoursePage,
         CourseRegistration,
@@ -173,6 +175,7 @@ def _county_world_build() -> CountyWorld:
                 "association",
                 "demonstrationbase",
                 "techleader",
+                "award",
             ],
         )
     )
@@ -202,6 +205,7 @@ def _county_world_build() -> CountyWorld:
         workflow=workflow, content_type=ContentType.objects.get_for_model(Need)
     )
 
+    award_round = AwardRound.objects.create(year=2026, title="2026年度以奖代补")
     digit = {"own": "1", "other": "2"}
     objects: dict[type, dict[str, Any]] = {}
     markers: dict[type, dict[str, str]] = {}
@@ -338,6 +342,19 @@ def _county_world_build() -> CountyWorld:
                 phone=phone(side, 8),
             ),
             f"{name}带头人",
+        )
+        keep(
+            Award,
+            side,
+            Award.objects.create(
+                round=award_round,
+                county=county,
+                association=objects[Association][side],
+                submission=submission,
+                households_helped=30,
+                citation=f"{name}奖励标记",
+            ),
+            f"{name}农技协",
         )
 
     job = DirectoryImportJob.objects.create(directory="experts", token="t" * 32)

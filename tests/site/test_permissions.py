@@ -38,6 +38,7 @@ from kexie_pages.base.scoping import COUNTY_SCOPES
 from kexie_pages.models import (
     Achievement,
     Association,
+    Award,
     CourseRegistration,
     DemonstrationBase,
     Enquiry,
@@ -60,6 +61,7 @@ SCOPED_MODELS = {
     Association,
     DemonstrationBase,
     TechLeader,
+    Award,
 }
 
 ROLES = ("superuser", "city", "county", "anonymous")
@@ -141,6 +143,7 @@ OTHER_URLS = [
     ),
     AdminURL("kexie_forms_promote", FormSubmission, ("pk",)),
     AdminURL("kexie_forms_attachment", FormSubmission, ("key",)),
+    AdminURL("kexie_award_from_submission", FormSubmission, ("pk",)),
     AdminURL("wagtailforms:list_submissions", FormSubmission, ("page_id",)),
     AdminURL("wagtailforms:list_submissions_results", FormSubmission, ("page_id",)),
     AdminURL(
