@@ -5,6 +5,7 @@ from .booklets import admin as booklets_admin
 from .courses import admin as courses_admin
 from .directories import admin as directories_admin
 from .needs import admin as needs_admin
+from .programme import admin as programme_admin
 from .recognition import admin as recognition_admin
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "directories_admin",
     "needs_admin",
     "recognition_admin",
+    "programme_admin",
 ]
