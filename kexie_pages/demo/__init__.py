@@ -10,7 +10,7 @@ from pathlib import Path
 from django.apps import apps
 from wagtail.models import Page
 
-from . import booklets, courses, directories, needs, news
+from . import booklets, courses, directories, needs, news, recognition
 
 LOADERS: list[Callable[[Page, Path], str]] = [
     news.load,
@@ -24,3 +24,6 @@ if apps.is_installed("kexie_forms"):
     from kexie_forms import demo as forms
 
     LOADERS.append(forms.load)
+
+# After the forms: the awards round's nomination form joins the counties' forms.
+LOADERS.append(recognition.load)

@@ -16,15 +16,28 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from ..base.scoping import CountyScopedModelViewSet, register_county_scope
+from ..base.scoping import (
+    CountyScopedModelViewSet,
+    county_guarded_urls,
+    register_county_scope,
+)
 from ..base.selectors import CountyScope
 from ..base.spreadsheets import SafeSpreadsheetExportMixin, content_disposition
 from .certificates import certificate_pdf, certificates_zip
-from .models import Award, AwardRound, HonourCategory, HonourEntry, HonourRoll
+from .models import (
+    Award,
+    AwardRound,
+    HonourCategory,
+    HonourEntry,
+    HonourRoll,
+    YearSummary,
+)
+from .report import summary_pdf, summary_xlsx
 from .selectors import (
     award_score_average,
     certificates_of_year,
     entries_attach_recognitions,
+    summary_report,
 )
 from .services import (
     AwardUnavailable,
@@ -37,6 +50,9 @@ from .services import (
 #: Awards belong to the county that nominated; one without is the city's.
 AWARD_SCOPE = CountyScope("county")
 register_county_scope(Award, AWARD_SCOPE)
+#: A county's summary is its staff's; the city's (no county) is the city's.
+SUMMARY_SCOPE = CountyScope("county")
+register_county_scope(YearSummary, SUMMARY_SCOPE)
 
 
 class AwardRoundViewSet(ModelViewSet):
@@ -227,8 +243,77 @@ class HonourRollViewSet(ModelViewSet):
         return response
 
 
+class YearSummaryEditView(generic.EditView):
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        for fmt, label, icon in (
+            ("pdf", _("Generate PDF"), "doc-full"),
+            ("xlsx", _("Generate XLSX"), "table"),
+        ):
+            buttons.append(
+                HeaderButton(
+                    label,
+                    url=reverse(
+                        "kexie_year_summaries:report", args=[self.object.pk, fmt]
+                    ),
+                    icon_name=icon,
+                )
+            )
+        return buttons
+
+
+class YearSummaryViewSet(CountyScopedModelViewSet):
+    """Year-end summaries: staff's paragraphs and highlights; the report generated
+    from the data on demand. County staff write and generate their county's only."""
+
+    model = YearSummary
+    icon = "doc-full-inverse"
+    menu_label = _("Year-end summaries")
+    url_prefix = "recognition/summaries"
+    name = "kexie_year_summaries"
+    edit_view_class = YearSummaryEditView
+    list_display = ["title", "year", "county", "updated_at"]
+    list_filter = ["year", "county"]
+    copy_view_enabled = False
+    add_to_reference_index = False
+
+    def get_urlpatterns(self):
+        # The scope's 404 guards the viewset's own URLs; this one is added here.
+        return super().get_urlpatterns() + county_guarded_urls(
+            [path("report/<int:pk>/<str:fmt>/", self.report_view, name="report")],
+            model=YearSummary,
+        )
+
+    def report_view(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+        """Generate the summary's PDF or XLSX from today's data."""
+        summary = get_object_or_404(YearSummary, pk=pk)
+        if fmt not in ("pdf", "xlsx") or not (
+            self.permission_policy.user_has_permission_for_instance(
+                request.user, "view", summary
+            )
+            or self.permission_policy.user_has_permission_for_instance(
+                request.user, "change", summary
+            )
+        ):
+            raise PermissionDenied
+        report = summary_report(summary=summary)
+        if fmt == "pdf":
+            content, content_type = summary_pdf(report), "application/pdf"
+        else:
+            content = summary_xlsx(report)
+            content_type = (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = content_disposition(
+            f"{summary.title}.{fmt}", fallback=f"summary-{summary.year}.{fmt}"
+        )
+        return response
+
+
 class RecognitionViewSetGroup(ViewSetGroup):
-    items = (AwardRoundViewSet, AwardViewSet, HonourRollViewSet)
+    items = (AwardRoundViewSet, AwardViewSet, HonourRollViewSet, YearSummaryViewSet)
     menu_icon = "trophy"
     menu_label = _("Recognition")
     menu_order = 260

@@ -3,9 +3,21 @@ what the directories show of an entry's awards and honours."""
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import cast
 
 from django.db.models import Avg, Count, QuerySet, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from wagtail.models import Site
 
+from ..base.models import County
+from ..booklets.models import BookletDownloadCount
+from ..courses.models import CoursePage, CourseRegistration, RegistrationStatus
+from ..courses.selectors import course_statistics
+from ..needs.models import Need, NeedMatch, NeedStatus
+from ..programme.models import Agreement, AgreementStatus
+from ..programme.selectors import agreement_public_parties
+from .certificates import organisation_name
 from .models import (
     Award,
     AwardDecision,
@@ -13,7 +25,9 @@ from .models import (
     HonourCategory,
     HonourEntry,
     HonourRoll,
+    YearSummary,
 )
+from .report import Chart, SummaryReport
 
 #: The nominee links of awards and honour roll entries, by directory name.
 NOMINEE_FIELDS = {
@@ -160,3 +174,204 @@ def award_score_average(*, award: Award) -> float | None:
     if award.submission is None:
         return None
     return award.submission.scores.aggregate(average=Avg("score"))["average"]
+
+
+# ---------------------------------------------------------------------------
+# The year-end summary
+
+
+def summary_figures(*, year: int, county=None) -> dict:
+    """The year's figures of the city (``county=None``) or of one county.
+
+    Needs reported in the year (by status now), matches made, agreements signed
+    in the year (by status now), courses held and their attendance, sign-ups
+    confirmed, booklet downloads (city-wide: booklets belong to no county) and
+    the awards. Counts only: no names, phones or households.
+    """
+    needs = Need.objects.filter(reported_on__year=year)
+    matches = NeedMatch.objects.filter(matched_at__year=year)
+    agreements = Agreement.objects.filter(signed_on__year=year)
+    courses = CoursePage.objects.live()
+    sign_ups = CourseRegistration.objects.filter(
+        status=RegistrationStatus.CONFIRMED, course__start__year=year
+    )
+    if county is not None:
+        needs = needs.filter(county=county)
+        matches = matches.filter(need__county=county)
+        agreements = agreements.filter(county=county)
+        courses = courses.filter(county=county)
+        sign_ups = sign_ups.filter(course__county=county)
+    need_status = dict(
+        needs.order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    agreement_status = dict(
+        agreements.order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    courses_total = course_statistics(courses=courses, year=year)["total"]
+    downloads = (
+        BookletDownloadCount.objects.filter(month__year=year).aggregate(
+            total=Sum("count")
+        )["total"]
+        or 0
+    )
+    return {
+        "needs": needs.count(),
+        "needs_by_status": [
+            (str(label), need_status.get(value, 0))
+            for value, label in NeedStatus.choices
+        ],
+        "matches": matches.count(),
+        "agreements": agreements.count(),
+        "agreements_by_status": [
+            (str(label), agreement_status.get(value, 0))
+            for value, label in AgreementStatus.choices
+        ],
+        "courses": courses_total["courses"],
+        "attendance": courses_total["attendance"],
+        "attendance_poor": courses_total["attendance_poor"],
+        "trainees": sign_ups.count(),
+        "downloads": downloads,
+        "awards": awards_figures(year=year, county=county),
+    }
+
+
+def summary_by_county(*, year: int) -> list[tuple[str, int, int, int]]:
+    """``(county, needs, agreements, courses)`` of every county, for the city's charts."""
+    needs = dict(
+        Need.objects.filter(reported_on__year=year)
+        .order_by()
+        .values_list("county")
+        .annotate(n=Count("id"))
+        .values_list("county", "n")
+    )
+    agreements = dict(
+        Agreement.objects.filter(signed_on__year=year)
+        .order_by()
+        .values_list("county")
+        .annotate(n=Count("id"))
+        .values_list("county", "n")
+    )
+    courses = {
+        row["county"].pk: row["courses"]
+        for row in course_statistics(courses=CoursePage.objects.live(), year=year)[
+            "by_county"
+        ]
+    }
+    return [
+        (c.name, needs.get(c.pk, 0), agreements.get(c.pk, 0), courses.get(c.pk, 0))
+        for c in County.objects.all()
+    ]
+
+
+def summary_agreements(*, year: int, county=None) -> QuerySet:
+    """The agreements of the appendix: signed in the year, in the county if given."""
+    agreements = Agreement.objects.filter(signed_on__year=year).select_related(
+        "county",
+        "partner_association",
+        "partner_expert",
+        "partner_achievement",
+        "responsible_expert",
+    )
+    if county is not None:
+        agreements = agreements.filter(county=county)
+    return agreements.order_by("county__sort_order", "signed_on", "id")
+
+
+def summary_report(*, summary: YearSummary, site: Site | None = None) -> SummaryReport:
+    """Everything the summary's files show: figures and charts read from the data
+    now, staff's paragraphs and highlights, and the appendix of agreements."""
+    site = site or Site.objects.filter(is_default_site=True).first()
+    county = summary.county
+    figures = summary_figures(year=summary.year, county=county)
+    awards = figures["awards"]
+    needs, agreements, courses, booklets, prizes = (
+        pgettext("kexie summary", "Needs"),
+        pgettext("kexie summary", "Agreements"),
+        _("Lecture hall"),
+        pgettext("kexie summary", "Booklets"),
+        _("Awards in lieu of subsidies"),
+    )
+    rows: list = [
+        (needs, _("Needs reported"), figures["needs"]),
+        *[(needs, label, n) for label, n in figures["needs_by_status"]],
+        (needs, _("Matches made"), figures["matches"]),
+        (agreements, _("Agreements signed"), figures["agreements"]),
+        *[(agreements, label, n) for label, n in figures["agreements_by_status"]],
+        (courses, _("Courses held"), figures["courses"]),
+        (courses, pgettext("kexie summary", "Attendance"), figures["attendance"]),
+        (courses, _("Of which from poor households"), figures["attendance_poor"]),
+        (courses, _("Confirmed sign-ups"), figures["trainees"]),
+        (
+            booklets,
+            _("Downloads (whole city)") if county else _("Downloads"),
+            figures["downloads"],
+        ),
+        (prizes, pgettext("kexie summary", "Nominations"), awards["nominations"]),
+        (prizes, _("Awards granted"), awards["awards"]),
+        (prizes, _("Amount awarded (yuan)"), awards["amount"]),
+        (prizes, _("Households helped by the awarded"), awards["households"]),
+    ]
+    charts = [
+        Chart(
+            _("Needs by status"), [(str(k), v) for k, v in figures["needs_by_status"]]
+        ),
+        Chart(
+            _("Agreements by status"),
+            [(str(k), v) for k, v in figures["agreements_by_status"]],
+        ),
+    ]
+    if county is None:
+        by_county = summary_by_county(year=summary.year)
+        charts += [
+            Chart(_("Needs by county"), [(c, n) for c, n, _a, _k in by_county]),
+            Chart(_("Agreements by county"), [(c, a) for c, _n, a, _k in by_county]),
+            Chart(_("Courses by county"), [(c, k) for c, _n, _a, k in by_county]),
+        ]
+    root = site.root_url if site else ""
+    highlights = [
+        (h.article.title, h.article.date, root + (h.article.url or ""))
+        for h in summary.highlights.select_related("article").order_by("sort_order")
+        if h.article.live
+    ]
+    appendix = []
+    for agreement in summary_agreements(year=summary.year, county=county):
+        parties = agreement_public_parties(agreement)
+        appendix.append(
+            [
+                agreement.title,
+                str(agreement.get_kind_display()),
+                str(agreement.get_status_display()),
+                agreement.place,
+                "、".join(cast(list[str], parties["partners"])),
+                str(parties["responsible_expert"]),
+                agreement.signed_on.isoformat() if agreement.signed_on else "",
+            ]
+        )
+    return SummaryReport(
+        title=summary.title,
+        year=summary.year,
+        place=county.name if county else _("Whole city"),
+        organisation=organisation_name(site=site),
+        figures=rows,
+        charts=charts,
+        paragraphs=[
+            (p.heading, p.text) for p in summary.paragraphs.order_by("sort_order")
+        ],
+        highlights=highlights,
+        agreement_headers=[
+            pgettext("kexie summary", "Agreement"),
+            pgettext("kexie summary", "Kind"),
+            pgettext("kexie summary", "State"),
+            pgettext("kexie summary", "Place"),
+            pgettext("kexie summary", "Partners"),
+            _("Responsible expert"),
+            _("Signed on"),
+        ],
+        agreements=appendix,
+    )

@@ -190,3 +190,118 @@ def think_tank_pages(home) -> dict[str, ThinkTankPage]:
             ("experts", "专家库"),
         )
     }
+
+
+@pytest.fixture
+def programme_year(entries, award_round, nomination, home, make_pdf):
+    """A year of data in 扶沟县 and 西华县, with a few records of 2025 that must
+    not count: needs, a match, agreements, courses with attendance, sign-ups,
+    booklet downloads, and two awards (one granted)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kexie_pages.models import (
+        Agreement,
+        AwardDecision,
+        BookletDownloadCount,
+        BookletIndexPage,
+        BookletPage,
+        CoursePage,
+        CourseRegistration,
+        IndustryCategory,
+        LectureHallPage,
+        Need,
+        NeedMatch,
+    )
+    from kexie_pages.needs.services import needs_bulk_create
+    from kexie_pages.recognition.services import award_decide, award_from_submission
+
+    fugou, xihua = entries["fugou"], entries["xihua"]
+    category = IndustryCategory.objects.first()
+
+    def need(county, day, status="open"):
+        return needs_bulk_create(
+            needs=[
+                Need(
+                    title="小麦赤霉病",
+                    county=county,
+                    township="练寺镇",
+                    village="王庄村",
+                    category=category,
+                    description="需要防治技术",
+                    contact_name="支书",
+                    contact_phone=PHONES[4],
+                    reported_on=day,
+                    status=status,
+                )
+            ],
+            publish=True,
+        )[0]
+
+    first = need(fugou, dt.date(2026, 3, 1))
+    need(fugou, dt.date(2026, 4, 1))
+    need(fugou, dt.date(2026, 5, 1), status="matched")
+    need(xihua, dt.date(2026, 5, 1))
+    need(fugou, dt.date(2025, 5, 1))
+    NeedMatch.objects.create(need=first, expert=entries["expert"])
+
+    def agreement(county, signed, status):
+        return Agreement.objects.create(
+            title=f"{county.name}协作{signed}",
+            kind="cooperation",
+            status=status,
+            county=county,
+            township="练寺镇",
+            partner_association=entries["association"],
+            responsible_expert=entries["expert"],
+            signed_on=signed,
+        )
+
+    agreement(fugou, dt.date(2026, 9, 10), "signed")
+    agreement(fugou, dt.date(2026, 9, 20), "in_progress")
+    agreement(xihua, dt.date(2026, 9, 15), "completed")
+    agreement(fugou, dt.date(2025, 9, 1), "completed")
+
+    hall = home.add_child(instance=LectureHallPage(title="大讲堂", slug="hall"))
+    tz = timezone.get_current_timezone()
+    for n, (county, month, total, poor) in enumerate(
+        ((fugou, 6, 80, 30), (fugou, 7, 50, 20), (xihua, 6, 40, 10))
+    ):
+        course = hall.add_child(
+            instance=CoursePage(
+                title=f"培训{n}",
+                slug=f"course-{n}",
+                county=county,
+                venue="党群服务中心",
+                start=dt.datetime(2026, month, 5, 9, tzinfo=tz),
+                end=dt.datetime(2026, month, 5, 11, tzinfo=tz),
+                attendance_total=total,
+                attendance_poor=poor,
+            )
+        )
+        for k in range(2 if county == fugou else 1):
+            CourseRegistration.objects.create(
+                course=course, name="农户", phone=f"1390000{n}{k:03d}", village="王庄村"
+            )
+    booklets = home.add_child(instance=BookletIndexPage(title="图书", slug="booklets"))
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    document = get_document_model()(title="wheat.pdf")
+    document.file.save("wheat.pdf", ContentFile(make_pdf(1)), save=False)
+    document.save()
+    booklet = booklets.add_child(
+        instance=BookletPage(
+            title="小麦手册", slug="wheat", summary="防治手册", document=document
+        )
+    )
+    BookletDownloadCount.objects.create(
+        booklet=booklet, month=dt.date(2026, 3, 1), source="web", count=120
+    )
+    BookletDownloadCount.objects.create(
+        booklet=booklet, month=dt.date(2025, 3, 1), source="web", count=999
+    )
+    granted = award_from_submission(submission=nomination("association", n=1))
+    award_decide(award=granted, user=None, decision=AwardDecision.AWARDED, amount=30000)
+    award_from_submission(submission=nomination("base", county=XIHUA, n=2))

@@ -133,6 +133,7 @@ def _county_world_build() -> CountyWorld:
         Need,
         NeedsLibraryPage,
         TechLeader,
+        YearSummary,
     )
     from kexie_pages.needs.services import needs_bulk_create
 
@@ -176,6 +177,7 @@ def _county_world_build() -> CountyWorld:
                 "demonstrationbase",
                 "techleader",
                 "award",
+                "yearsummary",
             ],
         )
     )
@@ -355,6 +357,14 @@ def _county_world_build() -> CountyWorld:
                 citation=f"{name}奖励标记",
             ),
             f"{name}农技协",
+        )
+        keep(
+            YearSummary,
+            side,
+            YearSummary.objects.create(
+                year=2026, county=county, title=f"{name}年终总结"
+            ),
+            f"{name}年终总结",
         )
 
     job = DirectoryImportJob.objects.create(directory="experts", token="t" * 32)

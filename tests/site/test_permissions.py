@@ -45,6 +45,7 @@ from kexie_pages.models import (
     Expert,
     Need,
     TechLeader,
+    YearSummary,
 )
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,7 @@ SCOPED_MODELS = {
     DemonstrationBase,
     TechLeader,
     Award,
+    YearSummary,
 }
 
 ROLES = ("superuser", "city", "county", "anonymous")
@@ -246,6 +248,7 @@ def _fillers(world, model, side: str) -> dict:
         "model_name": lambda: model._meta.model_name,
         "action": lambda: "delete",
         "page_id": lambda: world.form_page.pk,
+        "fmt": lambda: "xlsx",
     }
 
 
