@@ -121,6 +121,7 @@ def _county_world_build() -> CountyWorld:
         County,
         CoursePage,
         CourseRegistration,
+        CourseTechniques,
         DemonstrationBase,
         DirectoryImportJob,
         Enquiry,
@@ -131,6 +132,8 @@ def _county_world_build() -> CountyWorld:
         Need,
         NeedsLibraryPage,
         TechLeader,
+        Trainee,
+        TrainingTarget,
     )
     from kexie_pages.needs.services import needs_bulk_create
 
@@ -173,6 +176,9 @@ def _county_world_build() -> CountyWorld:
                 "association",
                 "demonstrationbase",
                 "techleader",
+                "trainee",
+                "trainingtarget",
+                "coursetechniques",
             ],
         )
     )
@@ -338,6 +344,24 @@ def _county_world_build() -> CountyWorld:
                 phone=phone(side, 8),
             ),
             f"{name}带头人",
+        )
+        keep(
+            Trainee,
+            side,
+            Trainee.objects.create(
+                name=f"{name}学员", county=county, phone=phone(side, 9)
+            ),
+            f"{name}学员",
+        )
+        target = TrainingTarget.objects.create(
+            county=county, year=2026, one_technique=100, two_techniques=50
+        )
+        keep(TrainingTarget, side, target, str(target))
+        keep(
+            CourseTechniques,
+            side,
+            CourseTechniques.objects.create(course=course),
+            course.title,
         )
 
     job = DirectoryImportJob.objects.create(directory="experts", token="t" * 32)

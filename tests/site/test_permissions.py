@@ -39,11 +39,14 @@ from kexie_pages.models import (
     Achievement,
     Association,
     CourseRegistration,
+    CourseTechniques,
     DemonstrationBase,
     Enquiry,
     Expert,
     Need,
     TechLeader,
+    Trainee,
+    TrainingTarget,
 )
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +63,9 @@ SCOPED_MODELS = {
     Association,
     DemonstrationBase,
     TechLeader,
+    Trainee,
+    TrainingTarget,
+    CourseTechniques,
 }
 
 ROLES = ("superuser", "city", "county", "anonymous")
