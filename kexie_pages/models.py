@@ -57,6 +57,7 @@ from .needs.models import (
 from .programme.models import (
     Agreement,
     AgreementDeliverable,
+    AgreementIndexPage,
     AgreementKind,
     AgreementProgressReport,
     AgreementScan,
@@ -88,6 +89,7 @@ from .results.models import (
 __all__ = [
     "Achievement",
     "Agreement",
+    "AgreementIndexPage",
     "AgreementDeliverable",
     "AgreementKind",
     "AgreementProgressReport",

@@ -1,4 +1,5 @@
-"""Short, stable booklet addresses: ``/b/<id>/`` for QR codes, ``/b/<id>/download/``.
+"""Short, stable booklet addresses: ``/b/<id>/`` for QR codes, ``/b/<id>/download/``;
+the agreements' secret progress-report links, ``/agreement-report/<token>/``.
 
 A booklet's page address follows its slug and its section's slug; printed QR
 codes must outlive both. Include before Wagtail's catch-all::
@@ -10,6 +11,7 @@ from django.urls import path, register_converter
 
 from .base.api import IdConverter
 from .booklets import views
+from .programme import views as programme_views
 
 register_converter(IdConverter, "kexie_id")
 
@@ -21,5 +23,11 @@ urlpatterns = [
         "b/<kexie_id:booklet_id>/download/",
         views.booklet_download_link,
         name="kexie_booklet_download",
+    ),
+    # The responsible expert's progress report: the secret link is the key.
+    path(
+        "agreement-report/<str:token>/",
+        programme_views.agreement_report,
+        name="kexie_agreement_report",
     ),
 ]

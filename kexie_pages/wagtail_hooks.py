@@ -5,6 +5,7 @@ from .booklets import admin as booklets_admin
 from .courses import admin as courses_admin
 from .directories import admin as directories_admin
 from .needs import admin as needs_admin
+from .programme import admin as programme_admin
 from .results import admin as results_admin
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "courses_admin",
     "directories_admin",
     "needs_admin",
+    "programme_admin",
     "results_admin",
 ]
