@@ -7,6 +7,7 @@ from .directories import admin as directories_admin
 from .needs import admin as needs_admin
 from .programme import admin as programme_admin
 from .recognition import admin as recognition_admin
+from .results import admin as results_admin
 
 __all__ = [
     "base_admin",
@@ -16,4 +17,5 @@ __all__ = [
     "needs_admin",
     "recognition_admin",
     "programme_admin",
+    "results_admin",
 ]

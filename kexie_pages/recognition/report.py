@@ -44,6 +44,8 @@ class SummaryReport:
     organisation: str
     #: ``(section, label, value)`` in the order shown.
     figures: list[tuple[str, str, Number]] = field(default_factory=list)
+    #: The results page's tables: ``(title, headers, rows)``.
+    tables: list[tuple[str, list[str], list[list]]] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     #: Staff's own ``(heading, text)`` paragraphs.
     paragraphs: list[tuple[str, str]] = field(default_factory=list)
@@ -158,6 +160,24 @@ def summary_pdf(report: SummaryReport) -> bytes:
             row.cell(label)
             row.cell(_number(value))
 
+    pdf.set_font("regular", size=8)
+    for title, headers, rows in report.tables:
+        pdf.set_font("title", size=11)
+        pdf.multi_cell(0, 8, title)
+        pdf.set_font("regular", size=8)
+        with pdf.table(
+            headings_style=FontFace(emphasis=None, fill_color=(230, 230, 230)),
+            line_height=5,
+        ) as table:
+            head = table.row()
+            for text in headers:
+                head.cell(str(text))
+            for values in rows:
+                row = table.row()
+                for text in values:
+                    row.cell(str(text))
+        pdf.ln(2)
+
     if report.charts:
         _heading(pdf, _("2. Charts"))
         for chart in report.charts:
@@ -223,6 +243,13 @@ def summary_xlsx(report: SummaryReport) -> bytes:
             ],
             [[safe(g), safe(label), value] for g, label, value in report.figures],
         ),
+        **{
+            title: (
+                [str(h) for h in headers],
+                [[safe(str(v)) if isinstance(v, str) else v for v in r] for r in rows],
+            )
+            for title, headers, rows in report.tables
+        },
         pgettext("kexie summary", "Charts"): (
             [
                 pgettext("kexie summary", "Chart"),

@@ -10,13 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from wagtail.models import Site
 
-from ..base.models import County
-from ..booklets.models import BookletDownloadCount
-from ..courses.models import CoursePage, CourseRegistration, RegistrationStatus
-from ..courses.selectors import course_statistics
-from ..needs.models import Need, NeedMatch, NeedStatus
-from ..programme.models import Agreement, AgreementStatus
+from ..needs.models import NeedMatch
+from ..programme.models import Agreement
 from ..programme.selectors import agreement_public_parties
+from ..results.figures import period_of, programme_figures
 from .certificates import organisation_name
 from .models import (
     Award,
@@ -181,92 +178,44 @@ def award_score_average(*, award: Award) -> float | None:
 
 
 def summary_figures(*, year: int, county=None) -> dict:
-    """The year's figures of the city (``county=None``) or of one county.
+    """The year's headline figures of the city (``county=None``) or of one county.
 
-    Needs reported in the year (by status now), matches made, agreements signed
-    in the year (by status now), courses held and their attendance, sign-ups
-    confirmed, booklet downloads (city-wide: booklets belong to no county) and
-    the awards. Counts only: no names, phones or households.
+    The programme's figures come from ``results.figures.programme_figures`` (the
+    one place that computes them: the results page, its API and exports read
+    the same); this adds what only the summary shows: the matches made between
+    needs and help, and the awards. ``figures`` holds the whole
+    :class:`~kexie_pages.results.figures.Figures` (its tables and charts).
+    Counts only: no names, phones or households.
     """
-    needs = Need.objects.filter(reported_on__year=year)
+    figures = programme_figures(period=period_of("year", year), county=county)
     matches = NeedMatch.objects.filter(matched_at__year=year)
-    agreements = Agreement.objects.filter(signed_on__year=year)
-    courses = CoursePage.objects.live()
-    sign_ups = CourseRegistration.objects.filter(
-        status=RegistrationStatus.CONFIRMED, course__start__year=year
-    )
     if county is not None:
-        needs = needs.filter(county=county)
         matches = matches.filter(need__county=county)
-        agreements = agreements.filter(county=county)
-        courses = courses.filter(county=county)
-        sign_ups = sign_ups.filter(course__county=county)
-    need_status = dict(
-        needs.order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    agreement_status = dict(
-        agreements.order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    courses_total = course_statistics(courses=courses, year=year)["total"]
-    downloads = (
-        BookletDownloadCount.objects.filter(month__year=year).aggregate(
-            total=Sum("count")
-        )["total"]
-        or 0
-    )
+    agreements = figures.agreements
     return {
-        "needs": needs.count(),
+        "figures": figures,
+        "needs": figures.needs.total,
         "needs_by_status": [
-            (str(label), need_status.get(value, 0))
-            for value, label in NeedStatus.choices
+            (label, figures.needs.totals[value])
+            for value, label in figures.needs.statuses
         ],
         "matches": matches.count(),
-        "agreements": agreements.count(),
+        "agreements": agreements.total,
         "agreements_by_status": [
-            (str(label), agreement_status.get(value, 0))
-            for value, label in AgreementStatus.choices
+            (label, sum(agreements.cells[kind][value] for kind, _k in agreements.kinds))
+            for value, label in agreements.statuses
         ],
-        "courses": courses_total["courses"],
-        "attendance": courses_total["attendance"],
-        "attendance_poor": courses_total["attendance_poor"],
-        "trainees": sign_ups.count(),
-        "downloads": downloads,
+        "courses": figures.courses.courses,
+        "sessions": figures.courses.sessions,
+        "checkins": figures.courses.checkins,
+        "attendance": figures.courses.reported_attendance,
+        "trainees": figures.trainees.trained,
+        "one_technique": figures.trainees.one_technique,
+        "two_techniques": figures.trainees.two_techniques,
+        "visits": figures.visits.total,
+        "downloads": figures.downloads.total,
         "awards": awards_figures(year=year, county=county),
     }
-
-
-def summary_by_county(*, year: int) -> list[tuple[str, int, int, int]]:
-    """``(county, needs, agreements, courses)`` of every county, for the city's charts."""
-    needs = dict(
-        Need.objects.filter(reported_on__year=year)
-        .order_by()
-        .values_list("county")
-        .annotate(n=Count("id"))
-        .values_list("county", "n")
-    )
-    agreements = dict(
-        Agreement.objects.filter(signed_on__year=year)
-        .order_by()
-        .values_list("county")
-        .annotate(n=Count("id"))
-        .values_list("county", "n")
-    )
-    courses = {
-        row["county"].pk: row["courses"]
-        for row in course_statistics(courses=CoursePage.objects.live(), year=year)[
-            "by_county"
-        ]
-    }
-    return [
-        (c.name, needs.get(c.pk, 0), agreements.get(c.pk, 0), courses.get(c.pk, 0))
-        for c in County.objects.all()
-    ]
 
 
 def summary_agreements(*, year: int, county=None) -> QuerySet:
@@ -297,41 +246,46 @@ def summary_report(*, summary: YearSummary, site: Site | None = None) -> Summary
         pgettext("kexie summary", "Booklets"),
         _("Awards in lieu of subsidies"),
     )
+    results = figures["figures"]
     rows: list = [
         (needs, _("Needs reported"), figures["needs"]),
         *[(needs, label, n) for label, n in figures["needs_by_status"]],
         (needs, _("Matches made"), figures["matches"]),
-        (agreements, _("Agreements signed"), figures["agreements"]),
+        (agreements, _("Agreements of the year"), figures["agreements"]),
         *[(agreements, label, n) for label, n in figures["agreements_by_status"]],
         (courses, _("Courses held"), figures["courses"]),
-        (courses, pgettext("kexie summary", "Attendance"), figures["attendance"]),
-        (courses, _("Of which from poor households"), figures["attendance_poor"]),
-        (courses, _("Confirmed sign-ups"), figures["trainees"]),
-        (
-            booklets,
-            _("Downloads (whole city)") if county else _("Downloads"),
-            figures["downloads"],
-        ),
+        (courses, _("Sessions held"), figures["sessions"]),
+        (courses, _("Check-ins"), figures["checkins"]),
+        (courses, _("Attendance reported"), figures["attendance"]),
+        (courses, _("Farmers trained"), figures["trainees"]),
+        (courses, _("With at least one technique"), figures["one_technique"]),
+        (courses, _("With at least two techniques"), figures["two_techniques"]),
+        (needs, _("Follow-up visits"), figures["visits"]),
+        (booklets, _("Downloads"), figures["downloads"]),
         (prizes, pgettext("kexie summary", "Nominations"), awards["nominations"]),
         (prizes, _("Awards granted"), awards["awards"]),
         (prizes, _("Amount awarded (yuan)"), awards["amount"]),
         (prizes, _("Households helped by the awarded"), awards["households"]),
     ]
+    # The results page's charts, as bars: by county for the city, else by status.
     charts = [
+        Chart(_("Needs by status"), figures["needs_by_status"]),
+        Chart(_("Agreements by status"), figures["agreements_by_status"]),
         Chart(
-            _("Needs by status"), [(str(k), v) for k, v in figures["needs_by_status"]]
-        ),
-        Chart(
-            _("Agreements by status"),
-            [(str(k), v) for k, v in figures["agreements_by_status"]],
+            _("Courses by month"),
+            [(f"{m.month:%Y-%m}", m.courses) for m in results.courses.months],
         ),
     ]
     if county is None:
-        by_county = summary_by_county(year=summary.year)
         charts += [
-            Chart(_("Needs by county"), [(c, n) for c, n, _a, _k in by_county]),
-            Chart(_("Agreements by county"), [(c, a) for c, _n, a, _k in by_county]),
-            Chart(_("Courses by county"), [(c, k) for c, _n, _a, k in by_county]),
+            Chart(
+                _("Needs by county"),
+                [(row.county.name, row.total) for row in results.needs.rows],
+            ),
+            Chart(
+                _("Farmers trained by county"),
+                [(row.county.name, row.trained) for row in results.trainees.rows],
+            ),
         ]
     root = site.root_url if site else ""
     highlights = [
@@ -359,6 +313,7 @@ def summary_report(*, summary: YearSummary, site: Site | None = None) -> Summary
         place=county.name if county else _("Whole city"),
         organisation=organisation_name(site=site),
         figures=rows,
+        tables=[(t.title, t.headers, t.rows) for t in results.tables()],
         charts=charts,
         paragraphs=[
             (p.heading, p.text) for p in summary.paragraphs.order_by("sort_order")

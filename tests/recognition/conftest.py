@@ -195,8 +195,8 @@ def think_tank_pages(home) -> dict[str, ThinkTankPage]:
 @pytest.fixture
 def programme_year(entries, award_round, nomination, home, make_pdf):
     """A year of data in 扶沟县 and 西华县, with a few records of 2025 that must
-    not count: needs, a match, agreements, courses with attendance, sign-ups,
-    booklet downloads, and two awards (one granted)."""
+    not count: needs, a match, agreements, courses with attendance, farmers
+    checked in, booklet downloads, and two awards (one granted)."""
     import datetime as dt
 
     from django.utils import timezone
@@ -216,6 +216,12 @@ def programme_year(entries, award_round, nomination, home, make_pdf):
     )
     from kexie_pages.needs.services import needs_bulk_create
     from kexie_pages.recognition.services import award_decide, award_from_submission
+    from kexie_pages.results.models import (
+        Attendance,
+        CheckInMethod,
+        CheckInSheet,
+        Trainee,
+    )
 
     fugou, xihua = entries["fugou"], entries["xihua"]
     category = IndustryCategory.objects.first()
@@ -280,9 +286,23 @@ def programme_year(entries, award_round, nomination, home, make_pdf):
                 attendance_poor=poor,
             )
         )
+        sheet = CheckInSheet.objects.create(
+            course=course, code=f"QD{n:04d}", starts_at=course.start
+        )
+        # 扶沟县: two farmers at each of its two courses; 西华县: one.
         for k in range(2 if county == fugou else 1):
-            CourseRegistration.objects.create(
-                course=course, name="农户", phone=f"1390000{n}{k:03d}", village="王庄村"
+            phone = f"1390000{k:04d}" if county == fugou else "13900009999"
+            registration = CourseRegistration.objects.create(
+                course=course, name="农户", phone=phone, village="王庄村"
+            )
+            trainee, _new = Trainee.objects.get_or_create(
+                phone=phone, defaults={"name": "农户", "county": county}
+            )
+            Attendance.objects.create(
+                sheet=sheet,
+                registration=registration,
+                trainee=trainee,
+                method=CheckInMethod.values[0],
             )
     booklets = home.add_child(instance=BookletIndexPage(title="图书", slug="booklets"))
     from django.core.files.base import ContentFile

@@ -57,43 +57,37 @@ def summaries(programme_year, entries, home):
 def test_city_figures_equal_independent_counts(programme_year):
     figures = summary_figures(year=2026)
     # Made in the fixture: 4 needs of 2026 (one matched), 1 match, 3 agreements
-    # signed in 2026, 3 courses (170 attended, 60 poor), 5 sign-ups, 120
-    # downloads, 2 nominations and 1 award of 30000 yuan for 56 households.
+    # signed in 2026 (one signed, one in progress, one completed), 3 courses
+    # (170 attended), 3 farmers checked in (5 check-ins), 120 downloads,
+    # 2 nominations and 1 award of 30000 yuan for 56 households.
     assert figures["needs"] == 4
-    assert dict(figures["needs_by_status"])["已对接"] == 1
-    assert dict(figures["needs_by_status"])["待对接"] == 3
+    assert dict(figures["needs_by_status"]) == {
+        "待对接": 3,
+        "对接中": 0,
+        "已对接": 1,
+        "已解决": 0,
+    }
     assert figures["matches"] == 1
     assert figures["agreements"] == 3
-    assert sorted(n for _label, n in figures["agreements_by_status"]) == [
-        0,
-        0,
-        1,
-        1,
-        1,
-    ]
-    assert (figures["courses"], figures["attendance"], figures["attendance_poor"]) == (
-        3,
-        170,
-        60,
-    )
-    assert figures["trainees"] == 5
+    by_status = dict(figures["agreements_by_status"])
+    assert sum(by_status.values()) == 3
+    assert by_status["已签订"] == by_status["已完成"] == 1
+    assert (figures["courses"], figures["attendance"]) == (3, 170)
+    assert (figures["trainees"], figures["checkins"]) == (3, 5)
     assert figures["downloads"] == 120
-    assert figures["awards"] == {
-        "nominations": 2,
-        "awards": 1,
-        "amount": 30000,
-        "households": 56,
-        "income": figures["awards"]["income"],
-    }
+    awards = figures["awards"]
+    assert (awards["nominations"], awards["awards"], awards["amount"]) == (2, 1, 30000)
+    assert awards["households"] == 56
 
 
 def test_county_figures_count_the_county_only(programme_year, entries):
     fugou = summary_figures(year=2026, county=entries["fugou"])
     assert (fugou["needs"], fugou["matches"], fugou["agreements"]) == (3, 1, 2)
-    assert (fugou["courses"], fugou["attendance"], fugou["trainees"]) == (2, 130, 4)
+    assert (fugou["courses"], fugou["attendance"], fugou["trainees"]) == (2, 130, 2)
     assert fugou["awards"]["awards"] == 1
     xihua = summary_figures(year=2026, county=entries["xihua"])
     assert (xihua["needs"], xihua["agreements"], xihua["courses"]) == (1, 1, 1)
+    assert xihua["trainees"] == 1
     assert xihua["awards"] == {
         "nominations": 1,
         "awards": 0,
@@ -112,6 +106,7 @@ def test_pdf_and_workbook_say_the_figures(summaries):
     assert "扶沟县协作2026-09-10" in text  # the appendix of agreements
     assert "扶沟县协作2025-09-01" not in text
     assert "30,000" in text and "170" in text
+    assert "各县区上报需求" in text  # a chart of the results page, as bars
     workbook = _xlsx_text(summary_xlsx(report))
     assert "需求\t上报需求\t4" in workbook
     assert "扶沟县协作2026-09-20" in workbook

@@ -123,6 +123,7 @@ def _county_world_build() -> CountyWorld:
         County,
         CoursePage,
         CourseRegistration,
+        CourseTechniques,
         DemonstrationBase,
         DirectoryImportJob,
         Enquiry,
@@ -133,6 +134,8 @@ def _county_world_build() -> CountyWorld:
         Need,
         NeedsLibraryPage,
         TechLeader,
+        Trainee,
+        TrainingTarget,
         YearSummary,
     )
     from kexie_pages.needs.services import needs_bulk_create
@@ -178,6 +181,9 @@ def _county_world_build() -> CountyWorld:
                 "techleader",
                 "award",
                 "yearsummary",
+                "trainee",
+                "trainingtarget",
+                "coursetechniques",
             ],
         )
     )
@@ -365,6 +371,24 @@ def _county_world_build() -> CountyWorld:
                 year=2026, county=county, title=f"{name}年终总结"
             ),
             f"{name}年终总结",
+        )
+        keep(
+            Trainee,
+            side,
+            Trainee.objects.create(
+                name=f"{name}学员", county=county, phone=phone(side, 9)
+            ),
+            f"{name}学员",
+        )
+        target = TrainingTarget.objects.create(
+            county=county, year=2026, one_technique=100, two_techniques=50
+        )
+        keep(TrainingTarget, side, target, str(target))
+        keep(
+            CourseTechniques,
+            side,
+            CourseTechniques.objects.create(course=course),
+            course.title,
         )
 
     job = DirectoryImportJob.objects.create(directory="experts", token="t" * 32)

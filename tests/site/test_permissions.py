@@ -40,11 +40,14 @@ from kexie_pages.models import (
     Association,
     Award,
     CourseRegistration,
+    CourseTechniques,
     DemonstrationBase,
     Enquiry,
     Expert,
     Need,
     TechLeader,
+    Trainee,
+    TrainingTarget,
     YearSummary,
 )
 
@@ -64,6 +67,9 @@ SCOPED_MODELS = {
     TechLeader,
     Award,
     YearSummary,
+    Trainee,
+    TrainingTarget,
+    CourseTechniques,
 }
 
 ROLES = ("superuser", "city", "county", "anonymous")
