@@ -9,7 +9,6 @@ found by their year (and county) and updated, nominations added only once.
 import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from wagtail.models import Page
@@ -35,6 +34,8 @@ from ..recognition.services import (
 from .base import child_page
 
 YEAR = 2026
+#: The slug of the forms demo's nomination form (kexie_forms.demo.FORMS).
+NOMINATION_FORM = "award-nomination"
 #: (score of reviewer A, of reviewer B, decision, amount in yuan)
 OUTCOMES = [
     (92, 88, AwardDecision.AWARDED, 50000),
@@ -56,35 +57,16 @@ PARAGRAPHS = [
 ]
 
 
-def _nomination_form(home: Page):
-    """The 2026 call as a kexie_forms form page under the counties' index."""
-    from kexie_forms.models import FormField, FormIndexPage, FormPage
+def _nomination_form(home: Page, fixtures: Path):
+    """The awards call: the forms demo's 科普惠农兴村计划推荐 form (loaded if missing)."""
+    from kexie_forms import demo as forms_demo
+    from kexie_forms.models import FormPage
 
-    parent = FormIndexPage.objects.child_of(home).first() or home
-    fields: list[tuple[str, str, bool, dict[str, Any]]] = [
-        ("县（市、区）", "county", True, {}),
-        ("推荐对象", "nominee", True, {}),
-        ("帮扶贫困户数", "number", True, {}),
-        ("带动增收（万元）", "number", True, {}),
-        ("主要事迹", "multiline", True, {"max_length": 3000}),
-        ("推荐单位联系电话", "mobile", True, {}),
-        ("现场照片", "file", False, {"allowed_file_types": "jpg,png"}),
-    ]
-    return child_page(
-        parent,
-        FormPage,
-        "yijiangdaibu-2026",
-        title=f"{YEAR}年度科普惠农兴村计划（以奖代补）推荐",
-        intro="<p>各县区科协推荐本年度带动贫困户脱贫成效突出的农技协、科普示范基地和"
-        "科技致富带头人，并提供帮扶户数、增收情况和现场照片。</p>",
-        thank_you_text="<p>推荐材料已提交，市科协将组织专家评审，结果在网站公布。</p>",
-        receipt_prefix="JB",
-        review_scores=True,
-        form_fields=[
-            FormField(label=label, field_type=kind, required=req, sort_order=n, **extra)
-            for n, (label, kind, req, extra) in enumerate(fields)
-        ],
-    )
+    page = FormPage.objects.filter(slug=NOMINATION_FORM).first()
+    if page is None:
+        forms_demo.load(home, fixtures)
+        page = FormPage.objects.get(slug=NOMINATION_FORM)
+    return page
 
 
 def _reviewers() -> list:
@@ -100,12 +82,12 @@ def _reviewers() -> list:
     return users
 
 
-def _awards(home: Page) -> int:
+def _awards(home: Page, fixtures: Path) -> int:
     """The round, its nominations, scores and decisions; returns the awards granted."""
     from kexie_forms.models import FormSubmission, SubmissionStatus
     from kexie_forms.services import receipt_allocate, submission_score_set
 
-    page = _nomination_form(home)
+    page = _nomination_form(home, fixtures)
     round_, _created = AwardRound.objects.update_or_create(
         year=YEAR,
         defaults={
@@ -115,7 +97,7 @@ def _awards(home: Page) -> int:
             "is_published": True,
         },
     )
-    if round_.awards.exists():
+    if round_.awards.exists() or FormSubmission.objects.filter(page=page).exists():
         return round_.awards.filter(decision=AwardDecision.AWARDED).count()
     nominees = [
         ("associations", Association.objects.public().exclude(county=None).first()),
@@ -136,7 +118,7 @@ def _awards(home: Page) -> int:
             page=page,
             county=entry.county,
             status=SubmissionStatus.ACCEPTED,
-            receipt_number=receipt_allocate(prefix="JB", year=YEAR),
+            receipt_number=receipt_allocate(prefix=page.receipt_prefix, year=YEAR),
             form_data={
                 fields["县（市、区）"]: entry.county.name,
                 fields["推荐对象"]: f"{directory}:{entry.pk}",
@@ -245,7 +227,7 @@ def load(home: Page, fixtures: Path) -> str:
         intro="以奖代补奖励名单、年度表彰名单和突出贡献专家证书查验。",
         show_in_menus=True,
     )
-    granted = _awards(home)
+    granted = _awards(home, fixtures)
     roll = _honour_roll()
     summaries = _summaries()
     certificates = roll.entries.exclude(certificate_number="").count()

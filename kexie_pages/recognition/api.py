@@ -9,7 +9,7 @@ import datetime
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from ..base.api import KexieLimitOffsetPagination
@@ -27,12 +27,12 @@ from .views import NUMBER_MAX
 
 router = Router(tags=["kexie-recognition"], auth=[anonymous])
 
-YEAR_MIN = YEAR_VALIDATORS[0].limit_value
-YEAR_MAX = YEAR_VALIDATORS[1].limit_value
+YEAR_MIN: int = YEAR_VALIDATORS[0].limit_value
+YEAR_MAX: int = YEAR_VALIDATORS[1].limit_value
 
 
 class AwardFilters(Schema):
-    year: int | None = None
+    year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
     county: str = ""
 
 

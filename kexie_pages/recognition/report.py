@@ -140,6 +140,7 @@ def summary_pdf(report: SummaryReport) -> bytes:
     _heading(pdf, _("1. The year in figures"))
     section = None
     grey = FontFace(fill_color=(240, 240, 240))
+    pdf.set_font("regular", size=10)
     with pdf.table(
         col_widths=(40, 90, 40),
         text_align=("LEFT", "LEFT", "RIGHT"),

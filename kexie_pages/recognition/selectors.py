@@ -260,7 +260,7 @@ def summary_report(*, summary: YearSummary, site: Site | None = None) -> Summary
         (courses, _("Farmers trained"), figures["trainees"]),
         (courses, _("With at least one technique"), figures["one_technique"]),
         (courses, _("With at least two techniques"), figures["two_techniques"]),
-        (needs, _("Follow-up visits"), figures["visits"]),
+        (_("Follow-up service"), _("Follow-up visits"), figures["visits"]),
         (booklets, _("Downloads"), figures["downloads"]),
         (prizes, pgettext("kexie summary", "Nominations"), awards["nominations"]),
         (prizes, _("Awards granted"), awards["awards"]),

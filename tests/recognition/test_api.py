@@ -93,3 +93,10 @@ def test_directories_api_shows_awards_and_honours(client, published, entries):
     ]
     experts = json.loads(client.get("/api/v3/kexie/experts/").content)["items"]
     assert experts[0]["recognitions"][0]["title"] == "突出贡献专家"
+
+
+@pytest.mark.parametrize("year", ["1", "99999999999999999999999", "abc"])
+def test_bad_year_is_a_chinese_400(client, published, year):
+    response = client.get(f"{BASE}/awards/?year={year}")
+    assert response.status_code in (400, 422)
+    assert re.search(r"[\u4e00-\u9fff]", response.json()["detail"])

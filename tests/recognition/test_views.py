@@ -136,3 +136,9 @@ def test_directory_listing_shows_awards_and_honours(
     assert "2026 · 先进单位" in entry
     experts = client.get(think_tank_pages["experts"].url).content.decode()
     assert "2026 · 突出贡献专家" in experts
+
+
+def test_sitemap_lists_published_years(client, recognition_page, decided, honour_roll):
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "http://localhost/recognition/awards/2026/" in xml
+    assert "http://localhost/recognition/honours/2026/" in xml
