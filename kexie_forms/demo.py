@@ -154,39 +154,22 @@ FORMS: list[dict[str, Any]] = [
         "slug": "award-nomination",
         "title": "科普惠农兴村计划推荐",
         "prefix": "TJ",
-        "intro": "<p>推荐在科技助力精准扶贫中成效突出的农村专业技术协会、科普示范基地和带头人。</p>",
-        "thanks": "<p>推荐材料已提交，评审结果将在网站公布。</p>",
+        "intro": "<p>各县区科协推荐本年度带动贫困户脱贫成效突出的农技协、科普示范基地和"
+        "科技致富带头人（从智库中选择），并提供帮扶户数、增收情况和现场照片。</p>",
+        "thanks": "<p>推荐材料已提交，市科协将组织专家评审打分，结果在网站公布。</p>",
+        "review_scores": True,
         "fields": [
             ("县（市、区）", "county", True, {}),
-            (
-                "推荐类别",
-                "dropdown",
-                True,
-                {
-                    "choices": "农村专业技术协会\n农村科普示范基地\n少数民族科普工作队\n农村科普带头人"
-                },
-            ),
-            ("推荐对象名称", "singleline", True, {"max_length": 100}),
-            ("主要事迹", "multiline", True, {"max_length": 5000}),
-            ("推荐单位联系人电话", "mobile", True, {}),
-            ("推荐表", "file", False, {"allowed_file_types": "pdf,docx"}),
+            ("推荐对象", "nominee", True, {}),
+            ("帮扶贫困户数", "number", True, {}),
+            ("带动增收（万元）", "number", True, {}),
+            ("主要事迹", "multiline", True, {"max_length": 3000}),
+            ("推荐单位联系电话", "mobile", True, {}),
+            ("现场照片", "file", False, {"allowed_file_types": "jpg,png"}),
         ],
-        "samples": [
-            (
-                "411624",
-                "农村专业技术协会",
-                "沈丘县槐山羊养殖协会",
-                "带动 120 户贫困户发展槐山羊养殖，户均增收 8000 元。",
-                "13703940006",
-            ),
-            (
-                "411603",
-                "农村科普带头人",
-                "淮阳区黄花菜种植能手李春生",
-                "推广黄花菜标准化种植 600 亩。",
-                "15903940007",
-            ),
-        ],
+        # The nominations name the think tank's public entries: the recognition
+        # demo (kexie_pages.demo.recognition) adds them with reviewers' scores.
+        "samples": [],
     },
 ]
 
@@ -277,6 +260,7 @@ def load(home: HomePage, fixtures: Path) -> str:
             intro=spec["intro"],
             thank_you_text=spec["thanks"],
             receipt_prefix=spec["prefix"],
+            review_scores=spec.get("review_scores", False),
             form_fields=_fields(spec),
             is_needs_survey="needs_survey" in spec,
             needs_mapping="\n".join(

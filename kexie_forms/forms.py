@@ -12,7 +12,13 @@ from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 from kexie_pages.base import guards
 from kexie_pages.base.guards import GuardedFormMixin
 from kexie_pages.base.validators import is_mobile, phone_normalise
-from kexie_pages.models import County, IndustryCategory
+from kexie_pages.models import (
+    Association,
+    County,
+    DemonstrationBase,
+    IndustryCategory,
+    TechLeader,
+)
 
 TOKEN_SALT = "kexie_forms.token"  # noqa: S105
 DEFAULT_MULTILINE_MAX = 5000
@@ -78,6 +84,50 @@ class NamedModelChoiceField(forms.ModelChoiceField):
     default_error_messages = {
         "invalid_choice": _("Choose one of the listed options."),
     }
+
+
+#: The directories a "think-tank entry" field offers, keyed by their DESIGN.md
+#: §5 names (the stored value is ``<directory>:<id>``).
+NOMINEE_DIRECTORIES = {
+    "associations": (Association, _("Rural technical associations")),
+    "demo-bases": (DemonstrationBase, _("Demonstration bases")),
+    "leaders": (TechLeader, _("Tech-leaders")),
+}
+
+
+def nominee_choices() -> list:
+    """The public entries a nomination may name, grouped by directory."""
+    groups: list = [("", _("Choose an entry"))]
+    for directory, (model, label) in NOMINEE_DIRECTORIES.items():
+        entries = (
+            model.objects.public()
+            .select_related("county")
+            .order_by("county__sort_order", "name")
+        )
+        groups.append(
+            (
+                label,
+                [
+                    (
+                        f"{directory}:{entry.pk}",
+                        f"{entry.name}（{entry.county.name}）"
+                        if entry.county
+                        else entry.name,
+                    )
+                    for entry in entries
+                ],
+            )
+        )
+    return groups
+
+
+def nominee_resolve(value: str):
+    """The public directory entry a stored ``<directory>:<id>`` names, or ``None``."""
+    directory, _sep, pk = str(value).partition(":")
+    if directory not in NOMINEE_DIRECTORIES or not pk.isdigit():
+        return None
+    model = NOMINEE_DIRECTORIES[directory][0]
+    return model.objects.public().filter(pk=int(pk)).first()
 
 
 class AttachmentField(forms.FileField):
@@ -203,6 +253,13 @@ class KexieFormBuilder(FormBuilder):
 
     def create_mobile_field(self, field, options):
         return MobileNumberField(**options)
+
+    def create_nominee_field(self, field, options):
+        options.pop("initial", None)
+        options["error_messages"]["invalid_choice"] = _(
+            "Choose one of the listed entries."
+        )
+        return forms.ChoiceField(choices=nominee_choices, **options)
 
     def create_file_field(self, field, options):
         options.pop("initial", None)

@@ -34,6 +34,7 @@ KEXIE_FIELD_CHOICES = (
     ("industry", _("Industry category")),
     ("mobile", _("Mobile number")),
     ("file", _("File attachment")),
+    ("nominee", _("Think-tank entry (association, base or tech-leader)")),
 )
 
 #: File kinds a form field may accept, keyed by the extension detected from
@@ -157,6 +158,15 @@ class FormPage(PinyinSlugMixin, AbstractEmailForm):
         ),
     )
 
+    review_scores = models.BooleanField(
+        _("reviewers give scores"),
+        default=False,
+        help_text=_(
+            "Each reviewer gives a submission a score from 0 to 100 with a comment; "
+            "the review screen shows every score and their average."
+        ),
+    )
+
     content_panels = AbstractEmailForm.content_panels + [
         FormSubmissionsPanel(),
         FieldPanel("intro"),
@@ -167,6 +177,7 @@ class FormPage(PinyinSlugMixin, AbstractEmailForm):
                 FieldPanel("receipt_prefix"),
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                 FieldPanel("submission_limit"),
+                FieldPanel("review_scores"),
             ],
             heading=_("Receipts and limits"),
         ),
@@ -454,6 +465,43 @@ class FormSubmission(AbstractFormSubmission):
             county=self.county.name if self.county else "",
         )
         return data
+
+
+class SubmissionScore(models.Model):
+    """One reviewer's score of a submission (forms with reviewer scores)."""
+
+    submission = models.ForeignKey(
+        FormSubmission,
+        verbose_name=_("submission"),
+        on_delete=models.CASCADE,
+        related_name="scores",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    comment = models.TextField(
+        pgettext_lazy("kexie review", "comment"), max_length=2000, blank=True
+    )
+    scored_at = models.DateTimeField(_("scored at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["scored_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "reviewer"], name="kexie_forms_score_reviewer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.score}"
 
 
 class ReceiptCounter(models.Model):

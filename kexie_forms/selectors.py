@@ -1,7 +1,7 @@
 """Reads that span models: county scoping and receipt lookup."""
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Avg, QuerySet
 from django.urls import reverse
 
 # ``county_for_user`` lives in kexie_pages, which scopes its own admin by the
@@ -69,6 +69,13 @@ def submission_on_page(*, page: FormPage, receipt_number: str) -> FormSubmission
     ).first()
 
 
+def submission_scores(*, submission: FormSubmission) -> dict:
+    """``{"scores": [...], "average": float | None}``: every reviewer's score."""
+    scores = list(submission.scores.select_related("reviewer"))
+    average = submission.scores.aggregate(average=Avg("score"))["average"]
+    return {"scores": scores, "average": average}
+
+
 def attachment_url(key) -> str:
     """Absolute admin URL of an attachment (for exports and emails)."""
     base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
@@ -87,6 +94,11 @@ def submission_rows(*, submission: FormSubmission) -> list[tuple[str, str, str]]
         if field.field_type == "file" and value in attachments:
             url = reverse("kexie_forms_attachment", args=[value])
             value = attachments[value].original_name
+        elif field.field_type == "nominee" and value:
+            from .forms import nominee_resolve
+
+            entry = nominee_resolve(value)
+            value = str(entry) if entry is not None else value
         elif isinstance(value, list):
             value = "、".join(str(v) for v in value)
         rows.append((field.label, str(value), url))

@@ -19,6 +19,7 @@ from .models import (
     ReceiptCounter,
     RejectionCount,
     SubmissionAttachment,
+    SubmissionScore,
     SubmissionStatus,
 )
 
@@ -178,6 +179,18 @@ def submission_review(
     submission.reviewed_at = timezone.now()
     submission.save(update_fields=["status", "notes", "reviewer", "reviewed_at"])
     return submission
+
+
+def submission_score_set(
+    *, submission: FormSubmission, user, score: int, comment: str
+) -> SubmissionScore:
+    """Record (or change) ``user``'s score of a submission: one per reviewer."""
+    row, _created = SubmissionScore.objects.update_or_create(
+        submission=submission,
+        reviewer=user,
+        defaults={"score": score, "comment": comment},
+    )
+    return row
 
 
 def rejection_record(*, page_id: int, reason: str) -> None:

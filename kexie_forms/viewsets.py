@@ -1,12 +1,15 @@
 """Admin review of submissions, scoped to the reviewer's county in every view."""
 
 import django_filters
+from django import forms
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from wagtail import hooks
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
@@ -19,9 +22,29 @@ from kexie_pages.base.scoping import CountyPermissionPolicy, CountyScopedModelVi
 from kexie_pages.base.spreadsheets import SafeSpreadsheetExportMixin
 from kexie_pages.models import County
 
-from .models import FormPage, FormSubmission, SubmissionStatus, UserCounty
-from .selectors import county_for_user, submission_rows, submissions_for_user
-from .services import submission_promoted_object, submission_review
+from .models import (
+    FormPage,
+    FormSubmission,
+    SubmissionScore,
+    SubmissionStatus,
+    UserCounty,
+)
+from .selectors import (
+    county_for_user,
+    submission_rows,
+    submission_scores,
+    submissions_for_user,
+)
+from .services import (
+    submission_promoted_object,
+    submission_review,
+    submission_score_set,
+)
+
+#: Other apps add buttons to a submission's review screen (awards: "decide the
+#: award") with ``@hooks.register(SUBMISSION_BUTTONS_HOOK)`` on a function
+#: ``(submission, user) -> list[HeaderButton]``.
+SUBMISSION_BUTTONS_HOOK = "kexie_forms_submission_header_buttons"
 
 
 class SubmissionPermissionPolicy(CountyPermissionPolicy):
@@ -66,13 +89,68 @@ class SubmissionIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     """The review list; its exports are formula-safe, in Beijing time."""
 
 
+def _scores_on(submission: FormSubmission) -> bool:
+    return bool(getattr(submission.page.specific, "review_scores", False))
+
+
+class SubmissionReviewForm(WagtailAdminModelForm):
+    """The review form, with the reviewer's own score where the form asks for scores."""
+
+    my_score = forms.IntegerField(
+        label=_("Your score (0–100)"), min_value=0, max_value=100, required=False
+    )
+    my_comment = forms.CharField(
+        label=_("Your comment"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self, "for_user", None)
+        if self.instance.pk and user is not None:
+            mine = SubmissionScore.objects.filter(
+                submission=self.instance, reviewer=user
+            ).first()
+            if mine is not None:
+                self.fields["my_score"].initial = mine.score
+                self.fields["my_comment"].initial = mine.comment
+
+
+class ScoreFieldPanel(FieldPanel):
+    """A field shown only on submissions of forms with reviewer scores."""
+
+    class BoundPanel(FieldPanel.BoundPanel):
+        def is_shown(self):
+            return _scores_on(self.instance) and super().is_shown()
+
+
+class SubmissionScoresPanel(Panel):
+    """Every reviewer's score and comment, and their average (read only)."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "kexie_forms/admin/submission_scores_panel.html"
+
+        def is_shown(self):
+            return _scores_on(self.instance)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context.update(submission_scores(submission=self.instance))
+            return context
+
+
 class SubmissionEditView(generic.EditView):
     @cached_property
     def header_buttons(self):
         """转为需求 as the page's primary action on an accepted needs survey; once
-        promoted, a link to the draft need instead (not hidden in the "…" menu)."""
+        promoted, a link to the draft need instead (not hidden in the "…" menu);
+        then the buttons other apps add (:data:`SUBMISSION_BUTTONS_HOOK`)."""
         buttons = list(super().header_buttons)
         submission = self.object
+        for add_buttons in hooks.get_hooks(SUBMISSION_BUTTONS_HOOK):
+            buttons.extend(add_buttons(submission, self.request.user))
         if not getattr(submission.page.specific, "is_needs_survey", False):
             return buttons
         promoted = submission_promoted_object(submission=submission)
@@ -97,6 +175,14 @@ class SubmissionEditView(generic.EditView):
 
     def save_instance(self):
         instance = self.form.save(commit=False)
+        score = self.form.cleaned_data.get("my_score")
+        if score is not None and _scores_on(instance):
+            submission_score_set(
+                submission=instance,
+                user=self.request.user,
+                score=score,
+                comment=self.form.cleaned_data.get("my_comment", ""),
+            )
         return submission_review(
             submission=instance,
             user=self.request.user,
@@ -175,9 +261,13 @@ class SubmissionViewSet(CountyScopedModelViewSet):
     edit_handler = ObjectList(
         [
             SubmissionDataPanel(heading=_("Submitted data")),
+            SubmissionScoresPanel(heading=_("Scores")),
+            ScoreFieldPanel("my_score"),
+            ScoreFieldPanel("my_comment"),
             FieldPanel("status"),
             FieldPanel("notes"),
-        ]
+        ],
+        base_form_class=SubmissionReviewForm,
     )
 
 

@@ -11,7 +11,9 @@ API_SECTIONS = {
     "courses": "/kexie/courses/",
     "directories": "/kexie/",  # one sub-router per directory: /kexie/experts/, …
     "needs": "/kexie/needs/",
+    "recognition": "/kexie/recognition/",
     "programme": "/kexie/agreements/",
+    "results": "/kexie/results/",
 }
 
 
@@ -48,6 +50,7 @@ class KexiePagesConfig(AppConfig):
 
         post_migrate.connect(_site_url_from_settings, sender=self)
         _page_cache_connect()
+        post_migrate.connect(_leader_group, dispatch_uid="kexie-leader-group")
 
         # The plugin's own endpoints join Wagtail's NinjaAPI, so one OpenAPI
         # document describes everything (as wagtail.snippets does).
@@ -126,3 +129,13 @@ def _site_url_from_settings(**kwargs) -> None:
     url = getattr(settings, "KEXIE_SITE_URL", "")
     if url:
         site_url_apply(url=url)
+
+
+def _leader_group(app_config=None, **kwargs) -> None:
+    """After ``migrate`` made the plugin's permissions, give the leaders' group every
+    view permission (new models' included); nothing to change anything."""
+    if app_config is None or app_config.label not in ("kexie_pages", "kexie_forms"):
+        return
+    from .results.services import leader_group_ensure
+
+    leader_group_ensure()

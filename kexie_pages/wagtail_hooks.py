@@ -6,6 +6,8 @@ from .courses import admin as courses_admin
 from .directories import admin as directories_admin
 from .needs import admin as needs_admin
 from .programme import admin as programme_admin
+from .recognition import admin as recognition_admin
+from .results import admin as results_admin
 
 __all__ = [
     "base_admin",
@@ -13,5 +15,7 @@ __all__ = [
     "courses_admin",
     "directories_admin",
     "needs_admin",
+    "recognition_admin",
     "programme_admin",
+    "results_admin",
 ]

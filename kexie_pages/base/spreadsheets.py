@@ -108,11 +108,27 @@ def workbook_bytes(
     (phone numbers stay text, or Excel would show ``1.38E+10``). Write-only, so
     memory stays flat however many rows.
     """
+    return workbook_sheets_bytes(
+        {title: (headers, rows) for title, rows in sheets.items()},
+        number_columns=number_columns,
+    )
+
+
+def workbook_sheets_bytes(
+    sheets: Mapping[str, tuple[list[str], Sequence[list]]],
+    *,
+    number_columns: Iterable[int] = (),
+) -> bytes:
+    """:func:`workbook_bytes` for sheets of different columns: title → (headers, rows).
+
+    Cells are written as given: pass them through :func:`formula_safe` first
+    when they hold what users typed.
+    """
     numeric = set(number_columns)
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     used: set[str] = set()
-    for title, rows in sheets.items():
+    for title, (headers, rows) in sheets.items():
         title = sheet_title(title.lstrip("'"))
         if title in used:
             continue

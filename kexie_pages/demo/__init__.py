@@ -10,7 +10,16 @@ from pathlib import Path
 from django.apps import apps
 from wagtail.models import Page
 
-from . import booklets, courses, directories, needs, news, programme
+from . import (
+    booklets,
+    courses,
+    directories,
+    needs,
+    news,
+    programme,
+    recognition,
+    results,
+)
 
 LOADERS: list[Callable[[Page, Path], str]] = [
     news.load,
@@ -19,9 +28,13 @@ LOADERS: list[Callable[[Page, Path], str]] = [
     directories.load,
     needs.load,
     programme.load,
+    results.load,
 ]
 
 if apps.is_installed("kexie_forms"):
     from kexie_forms import demo as forms
 
     LOADERS.append(forms.load)
+
+# After the forms: the awards round's nomination form joins the counties' forms.
+LOADERS.append(recognition.load)

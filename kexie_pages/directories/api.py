@@ -10,8 +10,8 @@ from ninja.pagination import paginate
 
 from ..base.api import ApiId, KexieLimitOffsetPagination
 from ..base.openapi import ERROR_RESPONSES
-from .models import DIRECTORIES
-from .selectors import directory_public_entries
+from .models import DIRECTORIES, directory_name
+from .selectors import directory_entries_annotate, directory_public_entries
 
 
 class DirectoryFilters(Schema):
@@ -29,14 +29,28 @@ class CountySchema(Schema):
     name: str
 
 
+class RecognitionSchema(Schema):
+    kind: str
+    year: int
+    title: str
+    amount: int | None
+
+
 class EntrySchema(Schema):
     id: int
     categories: list[str]
     masked_phone: str
+    recognitions: list[RecognitionSchema]
 
     @staticmethod
     def resolve_categories(obj) -> list[str]:
         return [category.name for category in obj.categories.all()]
+
+    @staticmethod
+    def resolve_recognitions(obj) -> list[dict]:
+        # Filled by other sections (recognition: awards and honours), by hook.
+        directory_entries_annotate(directory=directory_name(type(obj)), entries=[obj])
+        return obj.recognitions
 
 
 class ExpertSchema(EntrySchema):

@@ -352,7 +352,7 @@ class ThinkTankPage(SectionPage):
         verbose_name = _("think-tank directory page")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import directory_public_list
+        from .selectors import directory_entries_annotate, directory_public_list
 
         context = super().get_context(request, *args, **kwargs)
         entries, filters = directory_public_list(
@@ -363,7 +363,10 @@ class ThinkTankPage(SectionPage):
             sort=request.GET.get("sort", ""),
         )
         context.update(filters)
-        context["entries"] = Paginator(entries, 20).get_page(request.GET.get("page"))
+        page = Paginator(entries, 20).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        directory_entries_annotate(directory=self.directory, entries=page.object_list)
+        context["entries"] = page
         context["counties"] = County.objects.all()
         context["categories"] = IndustryCategory.objects.all()
         context["sections"] = self.get_children().live().public()

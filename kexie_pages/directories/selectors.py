@@ -1,8 +1,16 @@
 """Reading the think-tank directories: Chinese search and the public listings."""
 
+from collections.abc import Sequence
+
 from django.db.models import QuerySet
+from wagtail import hooks
 
 from .models import DIRECTORIES, Expert
+
+#: Other sections add to the entries a think-tank page or the API shows
+#: (recognition sets ``entry.recognitions``: awards and honours) with
+#: ``@hooks.register(DIRECTORY_ENTRIES_HOOK)`` on ``fn(directory=, entries=)``.
+DIRECTORY_ENTRIES_HOOK = "kexie_directory_entries"
 
 #: How many search hits a listing considers; more is not a useful answer.
 MAX_SEARCH_HITS = 2000
@@ -75,3 +83,15 @@ def directory_public_list(
         sort=filters["sort"],
     )
     return entries, filters
+
+
+def directory_entries_annotate(*, directory: str, entries: Sequence) -> None:
+    """Let other sections annotate the public entries about to be shown.
+
+    Every entry gets ``recognitions`` (empty unless a section fills it), so
+    templates and the API can read it whatever is installed.
+    """
+    for entry in entries:
+        entry.recognitions = []
+    for annotate in hooks.get_hooks(DIRECTORY_ENTRIES_HOOK):
+        annotate(directory=directory, entries=entries)

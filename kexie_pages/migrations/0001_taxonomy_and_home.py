@@ -8,67 +8,218 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='County',
+            name="County",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Six-digit GB/T 2260 administrative division code, e.g. 411621.', max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^\\d{6}$', 'Enter the six-digit GB/T 2260 code.')], verbose_name='division code')),
-                ('name', models.CharField(max_length=20, unique=True, verbose_name='name')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Six-digit GB/T 2260 administrative division code, e.g. 411621.",
+                        max_length=6,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{6}$", "Enter the six-digit GB/T 2260 code."
+                            )
+                        ],
+                        verbose_name="division code",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(max_length=20, unique=True, verbose_name="name"),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="sort order"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'county',
-                'verbose_name_plural': 'counties',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "county",
+                "verbose_name_plural": "counties",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(blank=True, max_length=500, verbose_name='introduction')),
-                ('body', wagtail.fields.StreamField([('heading', 1), ('paragraph', 2), ('image', 3)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'Heading', 'max_length': 80}), 1: ('wagtail.blocks.StructBlock', [[('text', 0)]], {'label': 'Heading'}), 2: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'h3'], 'label': 'Paragraph'}), 3: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Image'})}, verbose_name='body')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True, max_length=500, verbose_name="introduction"
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("heading", 1), ("paragraph", 2), ("image", 3)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Heading", "max_length": 80},
+                            ),
+                            1: (
+                                "wagtail.blocks.StructBlock",
+                                [[("text", 0)]],
+                                {"label": "Heading"},
+                            ),
+                            2: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "bold",
+                                        "italic",
+                                        "link",
+                                        "ol",
+                                        "ul",
+                                        "h3",
+                                    ],
+                                    "label": "Paragraph",
+                                },
+                            ),
+                            3: (
+                                "wagtail.images.blocks.ImageBlock",
+                                [],
+                                {"label": "Image"},
+                            ),
+                        },
+                        verbose_name="body",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'home page',
+                "verbose_name": "home page",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='IndustryCategory',
+            name="IndustryCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=40, unique=True, verbose_name='slug')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(max_length=30, unique=True, verbose_name="name"),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True,
+                        max_length=40,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="description"
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="sort order"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'industry category',
-                'verbose_name_plural': 'industry categories',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name": "industry category",
+                "verbose_name_plural": "industry categories",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationSettings',
+            name="OrganisationSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organisation', models.CharField(default='周口市科学技术协会', max_length=100, verbose_name='organisation')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('hotline', models.CharField(blank=True, help_text="The office's public number. Never a person's mobile number.", max_length=30, verbose_name='public hotline')),
-                ('icp_number', models.CharField(blank=True, max_length=50, verbose_name='ICP licence number')),
-                ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.CharField(
+                        default="周口市科学技术协会",
+                        max_length=100,
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="address"
+                    ),
+                ),
+                (
+                    "hotline",
+                    models.CharField(
+                        blank=True,
+                        help_text="The office's public number. Never a person's mobile number.",
+                        max_length=30,
+                        verbose_name="public hotline",
+                    ),
+                ),
+                (
+                    "icp_number",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="ICP licence number"
+                    ),
+                ),
+                (
+                    "site",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="wagtailcore.site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation details',
+                "verbose_name": "organisation details",
             },
         ),
     ]

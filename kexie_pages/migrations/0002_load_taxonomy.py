@@ -31,7 +31,9 @@ def load(apps, schema_editor):
     County = apps.get_model("kexie_pages", "County")
     IndustryCategory = apps.get_model("kexie_pages", "IndustryCategory")
     for order, (code, name) in enumerate(COUNTIES):
-        County.objects.update_or_create(code=code, defaults={"name": name, "sort_order": order})
+        County.objects.update_or_create(
+            code=code, defaults={"name": name, "sort_order": order}
+        )
     for order, (name, slug, description) in enumerate(CATEGORIES):
         IndustryCategory.objects.update_or_create(
             slug=slug,

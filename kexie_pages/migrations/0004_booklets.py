@@ -8,76 +8,226 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kexie_pages', '0003_news'),
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtaildocs', '0014_alter_document_file_size'),
-        ('wagtailimages', '0027_image_description'),
+        ("kexie_pages", "0003_news"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtaildocs", "0014_alter_document_file_size"),
+        ("wagtailimages", "0027_image_description"),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BookletIndexPage',
+            name="BookletIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(blank=True, max_length=500, verbose_name='introduction')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True, max_length=500, verbose_name="introduction"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'booklet library',
+                "verbose_name": "booklet library",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='BookletPage',
+            name="BookletPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('techniques', models.CharField(blank=True, help_text="Separate with commas, e.g. 'seed dressing, spring fertiliser'.", max_length=200, verbose_name='techniques covered')),
-                ('summary', models.TextField(max_length=500, verbose_name='summary')),
-                ('audience', models.CharField(blank=True, max_length=100, verbose_name='audience')),
-                ('publisher', models.CharField(blank=True, max_length=100, verbose_name='publisher')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year published')),
-                ('file_size', models.PositiveBigIntegerField(editable=False, null=True, verbose_name='file size')),
-                ('page_count', models.PositiveIntegerField(editable=False, null=True, verbose_name='page count')),
-                ('file_hash', models.CharField(blank=True, editable=False, max_length=40)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='kexie_pages.industrycategory', verbose_name='industry category')),
-                ('cover', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='cover image')),
-                ('document', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtaildocs.document', verbose_name='PDF file')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "techniques",
+                    models.CharField(
+                        blank=True,
+                        help_text="Separate with commas, e.g. 'seed dressing, spring fertiliser'.",
+                        max_length=200,
+                        verbose_name="techniques covered",
+                    ),
+                ),
+                ("summary", models.TextField(max_length=500, verbose_name="summary")),
+                (
+                    "audience",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="audience"
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="publisher"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year published"
+                    ),
+                ),
+                (
+                    "file_size",
+                    models.PositiveBigIntegerField(
+                        editable=False, null=True, verbose_name="file size"
+                    ),
+                ),
+                (
+                    "page_count",
+                    models.PositiveIntegerField(
+                        editable=False, null=True, verbose_name="page count"
+                    ),
+                ),
+                (
+                    "file_hash",
+                    models.CharField(blank=True, editable=False, max_length=40),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="kexie_pages.industrycategory",
+                        verbose_name="industry category",
+                    ),
+                ),
+                (
+                    "cover",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="cover image",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtaildocs.document",
+                        verbose_name="PDF file",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'booklet',
+                "verbose_name": "booklet",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(
+                wagtail.contrib.routable_page.models.RoutablePageMixin,
+                "wagtailcore.page",
+            ),
         ),
         migrations.CreateModel(
-            name='BookletRelatedPage',
+            name="BookletRelatedPage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('booklet', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_pages', to='kexie_pages.bookletpage')),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='page')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.IntegerField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "booklet",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="related_pages",
+                        to="kexie_pages.bookletpage",
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                        verbose_name="page",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'related page',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "related page",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='BookletDownloadCount',
+            name="BookletDownloadCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='First day of the month.', verbose_name='month')),
-                ('source', models.CharField(blank=True, max_length=32, verbose_name='source')),
-                ('count', models.PositiveBigIntegerField(default=0, verbose_name='downloads')),
-                ('booklet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='download_counts', to='kexie_pages.bookletpage', verbose_name='booklet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "month",
+                    models.DateField(
+                        help_text="First day of the month.", verbose_name="month"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=32, verbose_name="source"),
+                ),
+                (
+                    "count",
+                    models.PositiveBigIntegerField(default=0, verbose_name="downloads"),
+                ),
+                (
+                    "booklet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="download_counts",
+                        to="kexie_pages.bookletpage",
+                        verbose_name="booklet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'booklet download count',
-                'verbose_name_plural': 'booklet download counts',
-                'ordering': ['-month', 'source'],
-                'constraints': [models.UniqueConstraint(fields=('booklet', 'month', 'source'), name='unique_booklet_month_source')],
+                "verbose_name": "booklet download count",
+                "verbose_name_plural": "booklet download counts",
+                "ordering": ["-month", "source"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("booklet", "month", "source"),
+                        name="unique_booklet_month_source",
+                    )
+                ],
             },
         ),
     ]

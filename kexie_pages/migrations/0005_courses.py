@@ -9,153 +9,473 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kexie_pages', '0004_booklets'),
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("kexie_pages", "0004_booklets"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CoursePage',
+            name="CoursePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('venue', models.CharField(help_text='Township or village and the room, e.g. 城郊乡王庄村党群服务中心.', max_length=100, verbose_name='venue')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('start', models.DateTimeField(help_text='Beijing time. For a series: the first session.', verbose_name='start')),
-                ('end', models.DateTimeField(help_text='Beijing time.', verbose_name='end')),
-                ('last_end', models.DateTimeField(db_index=True, editable=False, help_text='Kept up to date on save: the latest end over all sessions.', verbose_name='end of the last session')),
-                ('summary', models.TextField(blank=True, max_length=300, verbose_name='summary')),
-                ('techniques', models.TextField(blank=True, help_text='One technique per line.', max_length=500, verbose_name='techniques taught')),
-                ('audience', models.CharField(blank=True, max_length=100, verbose_name='audience')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text='Seats for sign-ups. Leave empty for no limit.', null=True, verbose_name='capacity')),
-                ('registration_required', models.BooleanField(default=False, verbose_name='registration needed')),
-                ('body', wagtail.fields.StreamField([('heading', 1), ('paragraph', 2), ('image', 3)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'Heading', 'max_length': 80}), 1: ('wagtail.blocks.StructBlock', [[('text', 0)]], {'label': 'Heading'}), 2: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'h3'], 'label': 'Paragraph'}), 3: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Image'})}, verbose_name='body')),
-                ('cancelled', models.BooleanField(default=False, verbose_name='cancelled')),
-                ('cancellation_notice', models.CharField(blank=True, max_length=200, verbose_name='cancellation notice')),
-                ('attendance_total', models.PositiveIntegerField(blank=True, null=True, verbose_name='attendance')),
-                ('attendance_poor', models.PositiveIntegerField(blank=True, null=True, verbose_name='of which poor-household members')),
-                ('report', models.TextField(blank=True, max_length=2000, verbose_name='report')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='courses', to='kexie_pages.industrycategory', verbose_name='industry category')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='courses', to='kexie_pages.county', verbose_name='county')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "venue",
+                    models.CharField(
+                        help_text="Township or village and the room, e.g. 城郊乡王庄村党群服务中心.",
+                        max_length=100,
+                        verbose_name="venue",
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="address"
+                    ),
+                ),
+                (
+                    "start",
+                    models.DateTimeField(
+                        help_text="Beijing time. For a series: the first session.",
+                        verbose_name="start",
+                    ),
+                ),
+                (
+                    "end",
+                    models.DateTimeField(help_text="Beijing time.", verbose_name="end"),
+                ),
+                (
+                    "last_end",
+                    models.DateTimeField(
+                        db_index=True,
+                        editable=False,
+                        help_text="Kept up to date on save: the latest end over all sessions.",
+                        verbose_name="end of the last session",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, max_length=300, verbose_name="summary"
+                    ),
+                ),
+                (
+                    "techniques",
+                    models.TextField(
+                        blank=True,
+                        help_text="One technique per line.",
+                        max_length=500,
+                        verbose_name="techniques taught",
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="audience"
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Seats for sign-ups. Leave empty for no limit.",
+                        null=True,
+                        verbose_name="capacity",
+                    ),
+                ),
+                (
+                    "registration_required",
+                    models.BooleanField(
+                        default=False, verbose_name="registration needed"
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("heading", 1), ("paragraph", 2), ("image", 3)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Heading", "max_length": 80},
+                            ),
+                            1: (
+                                "wagtail.blocks.StructBlock",
+                                [[("text", 0)]],
+                                {"label": "Heading"},
+                            ),
+                            2: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "bold",
+                                        "italic",
+                                        "link",
+                                        "ol",
+                                        "ul",
+                                        "h3",
+                                    ],
+                                    "label": "Paragraph",
+                                },
+                            ),
+                            3: (
+                                "wagtail.images.blocks.ImageBlock",
+                                [],
+                                {"label": "Image"},
+                            ),
+                        },
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "cancelled",
+                    models.BooleanField(default=False, verbose_name="cancelled"),
+                ),
+                (
+                    "cancellation_notice",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="cancellation notice"
+                    ),
+                ),
+                (
+                    "attendance_total",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="attendance"
+                    ),
+                ),
+                (
+                    "attendance_poor",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="of which poor-household members",
+                    ),
+                ),
+                (
+                    "report",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="report"
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="courses",
+                        to="kexie_pages.industrycategory",
+                        verbose_name="industry category",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="courses",
+                        to="kexie_pages.county",
+                        verbose_name="county",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'course page',
+                "verbose_name": "course page",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(
+                wagtail.contrib.routable_page.models.RoutablePageMixin,
+                "wagtailcore.page",
+            ),
         ),
         migrations.CreateModel(
-            name='LectureHallPage',
+            name="LectureHallPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(blank=True, max_length=500, verbose_name='introduction')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True, max_length=500, verbose_name="introduction"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lecture hall page',
+                "verbose_name": "lecture hall page",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(
+                wagtail.contrib.routable_page.models.RoutablePageMixin,
+                "wagtailcore.page",
+            ),
         ),
         migrations.CreateModel(
-            name='CourseSeatLock',
+            name="CourseSeatLock",
             fields=[
-                ('course', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='kexie_pages.coursepage')),
-                ('confirmed', models.PositiveIntegerField(default=0)),
-                ('waitlisted', models.PositiveIntegerField(default=0)),
+                (
+                    "course",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="kexie_pages.coursepage",
+                    ),
+                ),
+                ("confirmed", models.PositiveIntegerField(default=0)),
+                ("waitlisted", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'course seat count',
-            },
-        ),
-        migrations.CreateModel(
-            name='CourseLecturer',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('affiliation', models.CharField(blank=True, max_length=100, verbose_name='title and affiliation')),
-                ('course', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='lecturers', to='kexie_pages.coursepage')),
-            ],
-            options={
-                'verbose_name': 'lecturer',
-                'verbose_name_plural': 'lecturers',
-                'ordering': ['sort_order'],
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='CoursePhoto',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('caption', models.CharField(blank=True, max_length=100, verbose_name='caption')),
-                ('course', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='kexie_pages.coursepage')),
-                ('image', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtailimages.image', verbose_name='image')),
-            ],
-            options={
-                'verbose_name': 'photo',
-                'verbose_name_plural': 'photos',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "course seat count",
             },
         ),
         migrations.CreateModel(
-            name='CourseRegistration',
+            name="CourseLecturer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, verbose_name='name')),
-                ('phone', models.CharField(max_length=11, verbose_name='mobile phone')),
-                ('village', models.CharField(max_length=50, verbose_name='village')),
-                ('status', models.CharField(choices=[('confirmed', 'Confirmed'), ('waitlisted', 'Waiting list'), ('withdrawn', 'Withdrawn')], default='confirmed', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='signed up at')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='kexie_pages.coursepage', verbose_name='course')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.IntegerField(blank=True, editable=False, null=True),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "affiliation",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="title and affiliation"
+                    ),
+                ),
+                (
+                    "course",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lecturers",
+                        to="kexie_pages.coursepage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'course sign-up',
-                'verbose_name_plural': 'course sign-ups',
-                'ordering': ['course', 'created_at', 'id'],
+                "verbose_name": "lecturer",
+                "verbose_name_plural": "lecturers",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CourseRelatedPage',
+            name="CoursePhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('course', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_pages', to='kexie_pages.coursepage')),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='page')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.IntegerField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "caption",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="caption"
+                    ),
+                ),
+                (
+                    "course",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="kexie_pages.coursepage",
+                    ),
+                ),
+                (
+                    "image",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="image",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'related page',
-                'verbose_name_plural': 'related pages',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "photo",
+                "verbose_name_plural": "photos",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CourseSession',
+            name="CourseRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('start', models.DateTimeField(verbose_name='start')),
-                ('end', models.DateTimeField(verbose_name='end')),
-                ('note', models.CharField(blank=True, max_length=100, verbose_name='note')),
-                ('cancelled', models.BooleanField(default=False, verbose_name='cancelled')),
-                ('course', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='kexie_pages.coursepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=30, verbose_name="name")),
+                ("phone", models.CharField(max_length=11, verbose_name="mobile phone")),
+                ("village", models.CharField(max_length=50, verbose_name="village")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("waitlisted", "Waiting list"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="confirmed",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, verbose_name="signed up at"
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registrations",
+                        to="kexie_pages.coursepage",
+                        verbose_name="course",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'session',
-                'verbose_name_plural': 'sessions',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "course sign-up",
+                "verbose_name_plural": "course sign-ups",
+                "ordering": ["course", "created_at", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="CourseRelatedPage",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.IntegerField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "course",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="related_pages",
+                        to="kexie_pages.coursepage",
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                        verbose_name="page",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "related page",
+                "verbose_name_plural": "related pages",
+                "ordering": ["sort_order"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="CourseSession",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.IntegerField(blank=True, editable=False, null=True),
+                ),
+                ("start", models.DateTimeField(verbose_name="start")),
+                ("end", models.DateTimeField(verbose_name="end")),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=100, verbose_name="note"),
+                ),
+                (
+                    "cancelled",
+                    models.BooleanField(default=False, verbose_name="cancelled"),
+                ),
+                (
+                    "course",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="kexie_pages.coursepage",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "session",
+                "verbose_name_plural": "sessions",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='coursepage',
-            index=models.Index(fields=['start'], name='kexie_course_start'),
+            model_name="coursepage",
+            index=models.Index(fields=["start"], name="kexie_course_start"),
         ),
         migrations.AddConstraint(
-            model_name='courseregistration',
-            constraint=models.UniqueConstraint(fields=('course', 'phone'), name='kexie_course_signup_once'),
+            model_name="courseregistration",
+            constraint=models.UniqueConstraint(
+                fields=("course", "phone"), name="kexie_course_signup_once"
+            ),
         ),
     ]

@@ -7,154 +7,514 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kexie_pages', '0005_courses'),
-        ('wagtailcore', '0098_apitoken'),
+        ("kexie_pages", "0005_courses"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ThinkTankPage',
+            name="ThinkTankPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('directory', models.CharField(choices=[('experts', 'experts'), ('achievements', 'technology achievements'), ('associations', 'rural technical associations'), ('demo-bases', 'demonstration bases'), ('leaders', 'tech-leaders')], default='experts', max_length=20, verbose_name='directory')),
-                ('intro', models.TextField(blank=True, max_length=500, verbose_name='introduction')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "directory",
+                    models.CharField(
+                        choices=[
+                            ("experts", "experts"),
+                            ("achievements", "technology achievements"),
+                            ("associations", "rural technical associations"),
+                            ("demo-bases", "demonstration bases"),
+                            ("leaders", "tech-leaders"),
+                        ],
+                        default="experts",
+                        max_length=20,
+                        verbose_name="directory",
+                    ),
+                ),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True, max_length=500, verbose_name="introduction"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'think-tank directory page',
+                "verbose_name": "think-tank directory page",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='Association',
+            name="Association",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_public', models.BooleanField(default=False, help_text='The person or unit agreed to be listed on the public site. Only public entries appear there, and never with a full phone number.', verbose_name='public')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('township', models.CharField(blank=True, max_length=50, verbose_name='township')),
-                ('leader', models.CharField(blank=True, max_length=50, verbose_name='person in charge')),
-                ('member_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='members')),
-                ('founded_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year founded')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('is_advanced', models.BooleanField(default=False, verbose_name='commended as advanced')),
-                ('categories', models.ManyToManyField(blank=True, related_name='%(class)s_entries', to='kexie_pages.industrycategory', verbose_name='industry categories')),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='kexie_pages.county', verbose_name='county')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The person or unit agreed to be listed on the public site. Only public entries appear there, and never with a full phone number.",
+                        verbose_name="public",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="updated"),
+                ),
+                (
+                    "name",
+                    models.CharField(max_length=100, unique=True, verbose_name="name"),
+                ),
+                (
+                    "township",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="township"
+                    ),
+                ),
+                (
+                    "leader",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="person in charge"
+                    ),
+                ),
+                (
+                    "member_count",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="members"
+                    ),
+                ),
+                (
+                    "founded_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year founded"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="phone"),
+                ),
+                (
+                    "is_advanced",
+                    models.BooleanField(
+                        default=False, verbose_name="commended as advanced"
+                    ),
+                ),
+                (
+                    "categories",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="%(class)s_entries",
+                        to="kexie_pages.industrycategory",
+                        verbose_name="industry categories",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="kexie_pages.county",
+                        verbose_name="county",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rural technical association',
-                'verbose_name_plural': 'rural technical associations',
-                'ordering': ['county__sort_order', 'name'],
+                "verbose_name": "rural technical association",
+                "verbose_name_plural": "rural technical associations",
+                "ordering": ["county__sort_order", "name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='DemonstrationBase',
+            name="DemonstrationBase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_public', models.BooleanField(default=False, help_text='The person or unit agreed to be listed on the public site. Only public entries appear there, and never with a full phone number.', verbose_name='public')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('level', models.CharField(blank=True, max_length=20, verbose_name='level')),
-                ('manager', models.CharField(blank=True, max_length=50, verbose_name='person in charge')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('summary', models.TextField(blank=True, max_length=2000, verbose_name='summary')),
-                ('categories', models.ManyToManyField(blank=True, related_name='%(class)s_entries', to='kexie_pages.industrycategory', verbose_name='industry categories')),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='kexie_pages.county', verbose_name='county')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The person or unit agreed to be listed on the public site. Only public entries appear there, and never with a full phone number.",
+                        verbose_name="public",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="updated"),
+                ),
+                (
+                    "name",
+                    models.CharField(max_length=100, unique=True, verbose_name="name"),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="address"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(blank=True, max_length=20, verbose_name="level"),
+                ),
+                (
+                    "manager",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="person in charge"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="phone"),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="summary"
+                    ),
+                ),
+                (
+                    "categories",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="%(class)s_entries",
+                        to="kexie_pages.industrycategory",
+                        verbose_name="industry categories",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="kexie_pages.county",
+                        verbose_name="county",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demonstration base',
-                'verbose_name_plural': 'demonstration bases',
-                'ordering': ['county__sort_order', 'name'],
+                "verbose_name": "demonstration base",
+                "verbose_name_plural": "demonstration bases",
+                "ordering": ["county__sort_order", "name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='Expert',
+            name="Expert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_public', models.BooleanField(default=False, help_text='The person or unit agreed to be listed on the public site. Only public entries appear there, and never with a full phone number.', verbose_name='public')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('name_pinyin', models.CharField(editable=False, max_length=200, verbose_name='name in pinyin')),
-                ('gender', models.CharField(blank=True, choices=[('male', 'male'), ('female', 'female')], max_length=10, verbose_name='gender')),
-                ('employer', models.CharField(max_length=100, verbose_name='employer')),
-                ('title', models.CharField(blank=True, max_length=50, verbose_name='professional title')),
-                ('speciality', models.CharField(blank=True, max_length=200, verbose_name='speciality')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('bio', models.TextField(blank=True, max_length=2000, verbose_name='biography')),
-                ('categories', models.ManyToManyField(blank=True, related_name='%(class)s_entries', to='kexie_pages.industrycategory', verbose_name='industry categories')),
-                ('counties', models.ManyToManyField(blank=True, related_name='experts', to='kexie_pages.county', verbose_name='counties served')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The person or unit agreed to be listed on the public site. Only public entries appear there, and never with a full phone number.",
+                        verbose_name="public",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="updated"),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "name_pinyin",
+                    models.CharField(
+                        editable=False, max_length=200, verbose_name="name in pinyin"
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("male", "male"), ("female", "female")],
+                        max_length=10,
+                        verbose_name="gender",
+                    ),
+                ),
+                ("employer", models.CharField(max_length=100, verbose_name="employer")),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="professional title"
+                    ),
+                ),
+                (
+                    "speciality",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="speciality"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="phone"),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="e-mail"
+                    ),
+                ),
+                (
+                    "bio",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="biography"
+                    ),
+                ),
+                (
+                    "categories",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="%(class)s_entries",
+                        to="kexie_pages.industrycategory",
+                        verbose_name="industry categories",
+                    ),
+                ),
+                (
+                    "counties",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="experts",
+                        to="kexie_pages.county",
+                        verbose_name="counties served",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'expert',
-                'verbose_name_plural': 'experts',
-                'ordering': ['name_pinyin', 'id'],
+                "verbose_name": "expert",
+                "verbose_name_plural": "experts",
+                "ordering": ["name_pinyin", "id"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='Achievement',
+            name="Achievement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_public', models.BooleanField(default=False, help_text='The person or unit agreed to be listed on the public site. Only public entries appear there, and never with a full phone number.', verbose_name='public')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('organisation', models.CharField(max_length=100, verbose_name='completing unit')),
-                ('maturity', models.CharField(blank=True, max_length=30, verbose_name='maturity')),
-                ('summary', models.TextField(blank=True, max_length=2000, verbose_name='summary')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year')),
-                ('categories', models.ManyToManyField(blank=True, related_name='%(class)s_entries', to='kexie_pages.industrycategory', verbose_name='industry categories')),
-                ('counties', models.ManyToManyField(blank=True, related_name='achievements', to='kexie_pages.county', verbose_name='applicable counties')),
-                ('expert', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='achievements', to='kexie_pages.expert', verbose_name='contact expert')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The person or unit agreed to be listed on the public site. Only public entries appear there, and never with a full phone number.",
+                        verbose_name="public",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="updated"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "organisation",
+                    models.CharField(max_length=100, verbose_name="completing unit"),
+                ),
+                (
+                    "maturity",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="maturity"
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="summary"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year"
+                    ),
+                ),
+                (
+                    "categories",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="%(class)s_entries",
+                        to="kexie_pages.industrycategory",
+                        verbose_name="industry categories",
+                    ),
+                ),
+                (
+                    "counties",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="achievements",
+                        to="kexie_pages.county",
+                        verbose_name="applicable counties",
+                    ),
+                ),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="achievements",
+                        to="kexie_pages.expert",
+                        verbose_name="contact expert",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'technology achievement',
-                'verbose_name_plural': 'technology achievements',
-                'ordering': ['-year', 'title'],
+                "verbose_name": "technology achievement",
+                "verbose_name_plural": "technology achievements",
+                "ordering": ["-year", "title"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='TechLeader',
+            name="TechLeader",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_public', models.BooleanField(default=False, help_text='The person or unit agreed to be listed on the public site. Only public entries appear there, and never with a full phone number.', verbose_name='public')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('township', models.CharField(blank=True, max_length=50, verbose_name='township')),
-                ('village', models.CharField(max_length=50, verbose_name='village')),
-                ('households_helped', models.PositiveIntegerField(blank=True, null=True, verbose_name='poor households helped')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('story', models.TextField(blank=True, max_length=2000, verbose_name='story')),
-                ('categories', models.ManyToManyField(blank=True, related_name='%(class)s_entries', to='kexie_pages.industrycategory', verbose_name='industry categories')),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='kexie_pages.county', verbose_name='county')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The person or unit agreed to be listed on the public site. Only public entries appear there, and never with a full phone number.",
+                        verbose_name="public",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="updated"),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "township",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="township"
+                    ),
+                ),
+                ("village", models.CharField(max_length=50, verbose_name="village")),
+                (
+                    "households_helped",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="poor households helped"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="phone"),
+                ),
+                (
+                    "story",
+                    models.TextField(blank=True, max_length=2000, verbose_name="story"),
+                ),
+                (
+                    "categories",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="%(class)s_entries",
+                        to="kexie_pages.industrycategory",
+                        verbose_name="industry categories",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="kexie_pages.county",
+                        verbose_name="county",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tech-leader',
-                'verbose_name_plural': 'tech-leaders',
-                'ordering': ['county__sort_order', 'name'],
+                "verbose_name": "tech-leader",
+                "verbose_name_plural": "tech-leaders",
+                "ordering": ["county__sort_order", "name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='expert',
-            constraint=models.UniqueConstraint(fields=('name', 'employer'), name='kexie_expert_natural_key'),
+            model_name="expert",
+            constraint=models.UniqueConstraint(
+                fields=("name", "employer"), name="kexie_expert_natural_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='achievement',
-            constraint=models.UniqueConstraint(fields=('title', 'organisation'), name='kexie_achievement_natural_key'),
+            model_name="achievement",
+            constraint=models.UniqueConstraint(
+                fields=("title", "organisation"), name="kexie_achievement_natural_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='techleader',
-            constraint=models.UniqueConstraint(fields=('name', 'village'), name='kexie_techleader_natural_key'),
+            model_name="techleader",
+            constraint=models.UniqueConstraint(
+                fields=("name", "village"), name="kexie_techleader_natural_key"
+            ),
         ),
     ]

@@ -11,137 +11,542 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kexie_pages', '0006_directories'),
-        ('wagtailcore', '0098_apitoken'),
+        ("kexie_pages", "0006_directories"),
+        ("wagtailcore", "0098_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NeedsLibraryPage',
+            name="NeedsLibraryPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(blank=True, max_length=500, verbose_name='introduction')),
-                ('per_page', models.PositiveSmallIntegerField(default=20, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='needs per page')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True, max_length=500, verbose_name="introduction"
+                    ),
+                ),
+                (
+                    "per_page",
+                    models.PositiveSmallIntegerField(
+                        default=20,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="needs per page",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'needs library page',
+                "verbose_name": "needs library page",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(
+                wagtail.contrib.routable_page.models.RoutablePageMixin,
+                "wagtailcore.page",
+            ),
         ),
         migrations.CreateModel(
-            name='Need',
+            name="Need",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('live', models.BooleanField(default=True, editable=False, verbose_name='live')),
-                ('has_unpublished_changes', models.BooleanField(default=False, editable=False, verbose_name='has unpublished changes')),
-                ('first_published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='first published at')),
-                ('last_published_at', models.DateTimeField(editable=False, null=True, verbose_name='last published at')),
-                ('go_live_at', models.DateTimeField(blank=True, null=True, verbose_name='go live date/time')),
-                ('expire_at', models.DateTimeField(blank=True, null=True, verbose_name='expiry date/time')),
-                ('expired', models.BooleanField(default=False, editable=False, verbose_name='expired')),
-                ('locked', models.BooleanField(default=False, editable=False, verbose_name='locked')),
-                ('locked_at', models.DateTimeField(editable=False, null=True, verbose_name='locked at')),
-                ('title', models.CharField(max_length=100, verbose_name='title')),
-                ('township', models.CharField(max_length=50, verbose_name='township')),
-                ('village', models.CharField(max_length=50, verbose_name='village')),
-                ('description', models.TextField(help_text='What goes wrong, since when, and what has been tried.', max_length=2000, verbose_name='the technical problem')),
-                ('households', models.PositiveIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100000)], verbose_name='poor households concerned')),
-                ('season', models.CharField(blank=True, help_text='When help is needed, e.g. before spring sowing.', max_length=30, verbose_name='season')),
-                ('urgency', models.CharField(choices=[('normal', 'Normal'), ('seasonal', 'Before the season'), ('urgent', 'Urgent')], default='normal', max_length=10, verbose_name='urgency')),
-                ('status', models.CharField(choices=[('open', 'Awaiting a match'), ('in_talks', 'In talks'), ('matched', 'Matched'), ('solved', 'Solved')], default='open', editable=False, max_length=10, verbose_name='status')),
-                ('contact_name', models.CharField(blank=True, help_text='Staff only: never shown on the public site, exports or the API.', max_length=50, verbose_name='contact (village official)')),
-                ('contact_phone', models.CharField(blank=True, help_text='Staff only: never shown on the public site, exports or the API.', max_length=30, verbose_name='contact phone')),
-                ('reported_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='reported on')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='needs', to='kexie_pages.industrycategory', verbose_name='industry')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='needs', to='kexie_pages.county', verbose_name='county')),
-                ('latest_revision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='latest revision')),
-                ('live_revision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='live revision')),
-                ('locked_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='locked_%(class)ss', to=settings.AUTH_USER_MODEL, verbose_name='locked by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "live",
+                    models.BooleanField(
+                        default=True, editable=False, verbose_name="live"
+                    ),
+                ),
+                (
+                    "has_unpublished_changes",
+                    models.BooleanField(
+                        default=False,
+                        editable=False,
+                        verbose_name="has unpublished changes",
+                    ),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        null=True,
+                        verbose_name="first published at",
+                    ),
+                ),
+                (
+                    "last_published_at",
+                    models.DateTimeField(
+                        editable=False, null=True, verbose_name="last published at"
+                    ),
+                ),
+                (
+                    "go_live_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="go live date/time"
+                    ),
+                ),
+                (
+                    "expire_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="expiry date/time"
+                    ),
+                ),
+                (
+                    "expired",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="expired"
+                    ),
+                ),
+                (
+                    "locked",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="locked"
+                    ),
+                ),
+                (
+                    "locked_at",
+                    models.DateTimeField(
+                        editable=False, null=True, verbose_name="locked at"
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="title")),
+                ("township", models.CharField(max_length=50, verbose_name="township")),
+                ("village", models.CharField(max_length=50, verbose_name="village")),
+                (
+                    "description",
+                    models.TextField(
+                        help_text="What goes wrong, since when, and what has been tried.",
+                        max_length=2000,
+                        verbose_name="the technical problem",
+                    ),
+                ),
+                (
+                    "households",
+                    models.PositiveIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(100000)],
+                        verbose_name="poor households concerned",
+                    ),
+                ),
+                (
+                    "season",
+                    models.CharField(
+                        blank=True,
+                        help_text="When help is needed, e.g. before spring sowing.",
+                        max_length=30,
+                        verbose_name="season",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("normal", "Normal"),
+                            ("seasonal", "Before the season"),
+                            ("urgent", "Urgent"),
+                        ],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Awaiting a match"),
+                            ("in_talks", "In talks"),
+                            ("matched", "Matched"),
+                            ("solved", "Solved"),
+                        ],
+                        default="open",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Staff only: never shown on the public site, exports or the API.",
+                        max_length=50,
+                        verbose_name="contact (village official)",
+                    ),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(
+                        blank=True,
+                        help_text="Staff only: never shown on the public site, exports or the API.",
+                        max_length=30,
+                        verbose_name="contact phone",
+                    ),
+                ),
+                (
+                    "reported_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate,
+                        verbose_name="reported on",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="updated"),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="needs",
+                        to="kexie_pages.industrycategory",
+                        verbose_name="industry",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="needs",
+                        to="kexie_pages.county",
+                        verbose_name="county",
+                    ),
+                ),
+                (
+                    "latest_revision",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailcore.revision",
+                        verbose_name="latest revision",
+                    ),
+                ),
+                (
+                    "live_revision",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailcore.revision",
+                        verbose_name="live revision",
+                    ),
+                ),
+                (
+                    "locked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="locked_%(class)ss",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="locked by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'technical need',
-                'verbose_name_plural': 'technical needs',
-                'ordering': ['-reported_on', '-id'],
+                "verbose_name": "technical need",
+                "verbose_name_plural": "technical needs",
+                "ordering": ["-reported_on", "-id"],
             },
-            bases=(wagtail.models.preview.PreviewableMixin, modelsearch.index.Indexed, models.Model),
+            bases=(
+                wagtail.models.preview.PreviewableMixin,
+                modelsearch.index.Indexed,
+                models.Model,
+            ),
         ),
         migrations.CreateModel(
-            name='Enquiry',
+            name="Enquiry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('society', 'Learned society'), ('company', 'Company'), ('expert', 'Expert'), ('other', 'Other')], default='society', max_length=10, verbose_name='who is offering')),
-                ('organisation', models.CharField(max_length=100, verbose_name='society, company or unit')),
-                ('name', models.CharField(max_length=50, verbose_name='contact person')),
-                ('phone', models.CharField(max_length=30, verbose_name='phone')),
-                ('message', models.TextField(max_length=1000, verbose_name='what you can offer')),
-                ('status', models.CharField(choices=[('new', 'New'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='new', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='received')),
-                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='handled at')),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handled by')),
-                ('need', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enquiries', to='kexie_pages.need', verbose_name='need')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("society", "Learned society"),
+                            ("company", "Company"),
+                            ("expert", "Expert"),
+                            ("other", "Other"),
+                        ],
+                        default="society",
+                        max_length=10,
+                        verbose_name="who is offering",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.CharField(
+                        max_length=100, verbose_name="society, company or unit"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(max_length=50, verbose_name="contact person"),
+                ),
+                ("phone", models.CharField(max_length=30, verbose_name="phone")),
+                (
+                    "message",
+                    models.TextField(
+                        max_length=1000, verbose_name="what you can offer"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                        ],
+                        default="new",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="received"),
+                ),
+                (
+                    "handled_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="handled at"
+                    ),
+                ),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="handled by",
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enquiries",
+                        to="kexie_pages.need",
+                        verbose_name="need",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enquiry',
-                'verbose_name_plural': 'enquiries',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "enquiry",
+                "verbose_name_plural": "enquiries",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='NeedMatch',
+            name="NeedMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('matched_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='matched at')),
-                ('achievement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='need_matches', to='kexie_pages.achievement', verbose_name='technology achievement')),
-                ('expert', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='need_matches', to='kexie_pages.expert', verbose_name='expert')),
-                ('matched_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='matched by')),
-                ('need', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matches', to='kexie_pages.need', verbose_name='need')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="reason"),
+                ),
+                (
+                    "matched_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="matched at"
+                    ),
+                ),
+                (
+                    "achievement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="need_matches",
+                        to="kexie_pages.achievement",
+                        verbose_name="technology achievement",
+                    ),
+                ),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="need_matches",
+                        to="kexie_pages.expert",
+                        verbose_name="expert",
+                    ),
+                ),
+                (
+                    "matched_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="matched by",
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matches",
+                        to="kexie_pages.need",
+                        verbose_name="need",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'match',
-                'verbose_name_plural': 'matches',
-                'ordering': ['matched_at', 'id'],
+                "verbose_name": "match",
+                "verbose_name_plural": "matches",
+                "ordering": ["matched_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='NeedStatusChange',
+            name="NeedStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('open', 'Awaiting a match'), ('in_talks', 'In talks'), ('matched', 'Matched'), ('solved', 'Solved')], max_length=10, verbose_name='status')),
-                ('note', models.CharField(blank=True, help_text="Shown on the need's public page: no names or phone numbers.", max_length=200, verbose_name='public note')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='changed at')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('need', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='kexie_pages.need', verbose_name='need')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Awaiting a match"),
+                            ("in_talks", "In talks"),
+                            ("matched", "Matched"),
+                            ("solved", "Solved"),
+                        ],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown on the need's public page: no names or phone numbers.",
+                        max_length=200,
+                        verbose_name="public note",
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="changed at"
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="kexie_pages.need",
+                        verbose_name="need",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'status change',
-                'verbose_name_plural': 'status changes',
-                'ordering': ['changed_at', 'id'],
+                "verbose_name": "status change",
+                "verbose_name_plural": "status changes",
+                "ordering": ["changed_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(fields=['live', '-reported_on', '-id'], name='kexie_need_listing'),
+            model_name="need",
+            index=models.Index(
+                fields=["live", "-reported_on", "-id"], name="kexie_need_listing"
+            ),
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(fields=['live', 'county', 'category', 'status'], name='kexie_need_facets'),
+            model_name="need",
+            index=models.Index(
+                fields=["live", "county", "category", "status"],
+                name="kexie_need_facets",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='needmatch',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('achievement__isnull', True), ('expert__isnull', False)), models.Q(('achievement__isnull', False), ('expert__isnull', True)), _connector='OR'), name='kexie_needmatch_one_target'),
+            model_name="needmatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("achievement__isnull", True), ("expert__isnull", False)),
+                    models.Q(("achievement__isnull", False), ("expert__isnull", True)),
+                    _connector="OR",
+                ),
+                name="kexie_needmatch_one_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='needmatch',
-            constraint=models.UniqueConstraint(fields=('need', 'expert'), name='kexie_needmatch_unique_expert'),
+            model_name="needmatch",
+            constraint=models.UniqueConstraint(
+                fields=("need", "expert"), name="kexie_needmatch_unique_expert"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='needmatch',
-            constraint=models.UniqueConstraint(fields=('need', 'achievement'), name='kexie_needmatch_unique_achievement'),
+            model_name="needmatch",
+            constraint=models.UniqueConstraint(
+                fields=("need", "achievement"),
+                name="kexie_needmatch_unique_achievement",
+            ),
         ),
     ]

@@ -5,20 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kexie_pages', '0007_needs'),
+        ("kexie_pages", "0007_needs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='courselecturer',
-            name='expert',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lectures', to='kexie_pages.expert', verbose_name='expert from the think tank'),
+            model_name="courselecturer",
+            name="expert",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="lectures",
+                to="kexie_pages.expert",
+                verbose_name="expert from the think tank",
+            ),
         ),
         migrations.AlterField(
-            model_name='courselecturer',
-            name='name',
-            field=models.CharField(blank=True, help_text="Leave blank to use the chosen expert's name.", max_length=50, verbose_name='name'),
+            model_name="courselecturer",
+            name="name",
+            field=models.CharField(
+                blank=True,
+                help_text="Leave blank to use the chosen expert's name.",
+                max_length=50,
+                verbose_name="name",
+            ),
         ),
     ]

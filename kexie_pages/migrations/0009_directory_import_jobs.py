@@ -6,39 +6,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kexie_pages', '0008_course_lecturer_expert'),
+        ("kexie_pages", "0008_course_lecturer_expert"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DirectoryImportJob',
+            name="DirectoryImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('directory', models.CharField(max_length=32, verbose_name='directory')),
-                ('token', models.CharField(max_length=32, verbose_name='pending upload')),
-                ('filename', models.CharField(blank=True, max_length=255, verbose_name='file name')),
-                ('file_format', models.CharField(blank=True, max_length=8, verbose_name='format')),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('running', 'running'), ('done', 'done'), ('failed', 'failed')], default='queued', max_length=8, verbose_name='status')),
-                ('phase', models.CharField(choices=[('checking', 'checking the rows'), ('writing', 'writing to the database')], default='checking', max_length=8, verbose_name='phase')),
-                ('rows_done', models.PositiveIntegerField(default=0, verbose_name='rows done')),
-                ('rows_total', models.PositiveIntegerField(default=0, verbose_name='rows in all')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='result')),
-                ('errors', models.JSONField(blank=True, default=list, verbose_name='row errors')),
-                ('error_count', models.PositiveIntegerField(default=0, verbose_name='number of row errors')),
-                ('message', models.TextField(blank=True, verbose_name='why it failed')),
-                ('task_id', models.CharField(blank=True, max_length=64, verbose_name='task id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='started by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "directory",
+                    models.CharField(max_length=32, verbose_name="directory"),
+                ),
+                (
+                    "token",
+                    models.CharField(max_length=32, verbose_name="pending upload"),
+                ),
+                (
+                    "filename",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="file name"
+                    ),
+                ),
+                (
+                    "file_format",
+                    models.CharField(blank=True, max_length=8, verbose_name="format"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "queued"),
+                            ("running", "running"),
+                            ("done", "done"),
+                            ("failed", "failed"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("checking", "checking the rows"),
+                            ("writing", "writing to the database"),
+                        ],
+                        default="checking",
+                        max_length=8,
+                        verbose_name="phase",
+                    ),
+                ),
+                (
+                    "rows_done",
+                    models.PositiveIntegerField(default=0, verbose_name="rows done"),
+                ),
+                (
+                    "rows_total",
+                    models.PositiveIntegerField(default=0, verbose_name="rows in all"),
+                ),
+                (
+                    "counts",
+                    models.JSONField(blank=True, default=dict, verbose_name="result"),
+                ),
+                (
+                    "errors",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="row errors"
+                    ),
+                ),
+                (
+                    "error_count",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="number of row errors"
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="why it failed")),
+                (
+                    "task_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="task id"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="started at"
+                    ),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="finished at"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="started by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'directory import job',
-                'verbose_name_plural': 'directory import jobs',
-                'ordering': ('-created_at',),
+                "verbose_name": "directory import job",
+                "verbose_name_plural": "directory import jobs",
+                "ordering": ("-created_at",),
             },
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kexie_pages', '0009_directory_import_jobs'),
+        ("kexie_pages", "0009_directory_import_jobs"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='coursepage',
-            name='registration_required',
-            field=models.BooleanField(default=True, help_text='Untick for courses anyone can walk into: the page then says no sign-up is needed.', verbose_name='registration needed'),
+            model_name="coursepage",
+            name="registration_required",
+            field=models.BooleanField(
+                default=True,
+                help_text="Untick for courses anyone can walk into: the page then says no sign-up is needed.",
+                verbose_name="registration needed",
+            ),
         ),
     ]

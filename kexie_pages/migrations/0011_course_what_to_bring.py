@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kexie_pages', '0010_course_registration_by_default'),
+        ("kexie_pages", "0010_course_registration_by_default"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='coursepage',
-            name='what_to_bring',
-            field=models.CharField(blank=True, help_text='Shown on the course page and repeated in the sign-up confirmation, e.g. a diseased wheat ear, a notebook.', max_length=200, verbose_name='what to bring'),
+            model_name="coursepage",
+            name="what_to_bring",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the course page and repeated in the sign-up confirmation, e.g. a diseased wheat ear, a notebook.",
+                max_length=200,
+                verbose_name="what to bring",
+            ),
         ),
     ]

@@ -5,25 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kexie_pages', '0011_course_what_to_bring'),
+        ("kexie_pages", "0011_course_what_to_bring"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='directoryimportjob',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, help_text='Written by the process running the job, every 500 rows.', null=True, verbose_name='last sign of life'),
+            model_name="directoryimportjob",
+            name="heartbeat_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Written by the process running the job, every 500 rows.",
+                null=True,
+                verbose_name="last sign of life",
+            ),
         ),
         migrations.AddField(
-            model_name='directoryimportjob',
-            name='retry_of',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='retries', to='kexie_pages.directoryimportjob', verbose_name='retry of'),
+            model_name="directoryimportjob",
+            name="retry_of",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="retries",
+                to="kexie_pages.directoryimportjob",
+                verbose_name="retry of",
+            ),
         ),
         migrations.AddField(
-            model_name='directoryimportjob',
-            name='retryable',
-            field=models.BooleanField(default=False, help_text='The job failed for a reason other than its file, and its upload is kept.', verbose_name='can be retried'),
+            model_name="directoryimportjob",
+            name="retryable",
+            field=models.BooleanField(
+                default=False,
+                help_text="The job failed for a reason other than its file, and its upload is kept.",
+                verbose_name="can be retried",
+            ),
         ),
     ]

@@ -10,223 +10,813 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kexie_pages', '0012_import_job_heartbeat'),
+        ("kexie_pages", "0012_import_job_heartbeat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('kind', models.CharField(choices=[('cooperation', 'Technical cooperation'), ('research', 'Problem-solving research'), ('training', 'Technical training'), ('transfer', 'Transfer of achievements')], default='cooperation', max_length=20, verbose_name='kind of agreement')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('signed', 'Signed'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('terminated', 'Terminated')], default='draft', editable=False, max_length=20, verbose_name='status')),
-                ('partner_name', models.CharField(blank=True, help_text='A party not in the directories, e.g. a university.', max_length=100, verbose_name='university, institute or society')),
-                ('township', models.CharField(blank=True, max_length=50, verbose_name='township')),
-                ('village', models.CharField(blank=True, max_length=50, verbose_name='village')),
-                ('summary', models.TextField(blank=True, help_text='Shown on the public site: no names of households, no phones.', max_length=2000, verbose_name='what the agreement covers')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='signed on')),
-                ('report_token', models.CharField(default=kexie_pages.programme.models.new_report_token, editable=False, max_length=64, unique=True, verbose_name='progress-report key')),
-                ('report_token_expires_on', models.DateField(blank=True, help_text='Empty: valid while the agreement runs.', null=True, verbose_name='report link valid until')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('contact_leader', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='kexie_pages.techleader', verbose_name='think-tank contact person')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='kexie_pages.county', verbose_name='county')),
-                ('needs', models.ManyToManyField(blank=True, related_name='agreements', to='kexie_pages.need', verbose_name='needs it answers')),
-                ('partner_achievement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='kexie_pages.achievement', verbose_name='technology achievement')),
-                ('partner_association', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='kexie_pages.association', verbose_name='rural technical association')),
-                ('partner_expert', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agreements_as_party', to='kexie_pages.expert', verbose_name='expert party')),
-                ('responsible_expert', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agreements_responsible', to='kexie_pages.expert', verbose_name='responsible expert')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cooperation", "Technical cooperation"),
+                            ("research", "Problem-solving research"),
+                            ("training", "Technical training"),
+                            ("transfer", "Transfer of achievements"),
+                        ],
+                        default="cooperation",
+                        max_length=20,
+                        verbose_name="kind of agreement",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("signed", "Signed"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("terminated", "Terminated"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "partner_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="A party not in the directories, e.g. a university.",
+                        max_length=100,
+                        verbose_name="university, institute or society",
+                    ),
+                ),
+                (
+                    "township",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="township"
+                    ),
+                ),
+                (
+                    "village",
+                    models.CharField(blank=True, max_length=50, verbose_name="village"),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown on the public site: no names of households, no phones.",
+                        max_length=2000,
+                        verbose_name="what the agreement covers",
+                    ),
+                ),
+                (
+                    "signed_on",
+                    models.DateField(blank=True, null=True, verbose_name="signed on"),
+                ),
+                (
+                    "report_token",
+                    models.CharField(
+                        default=kexie_pages.programme.models.new_report_token,
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                        verbose_name="progress-report key",
+                    ),
+                ),
+                (
+                    "report_token_expires_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Empty: valid while the agreement runs.",
+                        null=True,
+                        verbose_name="report link valid until",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="updated"),
+                ),
+                (
+                    "contact_leader",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements",
+                        to="kexie_pages.techleader",
+                        verbose_name="think-tank contact person",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements",
+                        to="kexie_pages.county",
+                        verbose_name="county",
+                    ),
+                ),
+                (
+                    "needs",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="agreements",
+                        to="kexie_pages.need",
+                        verbose_name="needs it answers",
+                    ),
+                ),
+                (
+                    "partner_achievement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements",
+                        to="kexie_pages.achievement",
+                        verbose_name="technology achievement",
+                    ),
+                ),
+                (
+                    "partner_association",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements",
+                        to="kexie_pages.association",
+                        verbose_name="rural technical association",
+                    ),
+                ),
+                (
+                    "partner_expert",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements_as_party",
+                        to="kexie_pages.expert",
+                        verbose_name="expert party",
+                    ),
+                ),
+                (
+                    "responsible_expert",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements_responsible",
+                        to="kexie_pages.expert",
+                        verbose_name="responsible expert",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agreement',
-                'verbose_name_plural': 'agreements',
-                'ordering': ['-signed_on', '-id'],
+                "verbose_name": "agreement",
+                "verbose_name_plural": "agreements",
+                "ordering": ["-signed_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementDeliverable',
+            name="AgreementDeliverable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('title', models.CharField(max_length=200, verbose_name='deliverable')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='delivered on')),
-                ('agreement', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliverables', to='kexie_pages.agreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.IntegerField(blank=True, editable=False, null=True),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="deliverable")),
+                ("due_on", models.DateField(verbose_name="due on")),
+                (
+                    "done_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="delivered on"
+                    ),
+                ),
+                (
+                    "agreement",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliverables",
+                        to="kexie_pages.agreement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deliverable',
-                'verbose_name_plural': 'deliverables',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "deliverable",
+                "verbose_name_plural": "deliverables",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='AgreementProgressReport',
+            name="AgreementProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reported_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='reported on')),
-                ('text', models.TextField(help_text='Shown on the public site: no names of households, no phones.', max_length=3000, verbose_name='progress')),
-                ('source', models.CharField(choices=[('staff', 'Staff'), ('expert', 'Responsible expert')], default='staff', editable=False, max_length=10, verbose_name='filed by')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('agreement', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_reports', to='kexie_pages.agreement')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "reported_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate,
+                        verbose_name="reported on",
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="Shown on the public site: no names of households, no phones.",
+                        max_length=3000,
+                        verbose_name="progress",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("staff", "Staff"), ("expert", "Responsible expert")],
+                        default="staff",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="filed by",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="created",
+                    ),
+                ),
+                (
+                    "agreement",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress_reports",
+                        to="kexie_pages.agreement",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progress report',
-                'verbose_name_plural': 'progress reports',
-                'ordering': ['-reported_on', '-id'],
+                "verbose_name": "progress report",
+                "verbose_name_plural": "progress reports",
+                "ordering": ["-reported_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementScan',
+            name="AgreementScan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=100, verbose_name='title')),
-                ('file', models.FileField(storage=kexie_pages.base.storage.private_storage, upload_to='agreements/%Y/', verbose_name='file')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scans', to='kexie_pages.agreement', verbose_name='agreement')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="title")),
+                (
+                    "file",
+                    models.FileField(
+                        storage=kexie_pages.base.storage.private_storage,
+                        upload_to="agreements/%Y/",
+                        verbose_name="file",
+                    ),
+                ),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded"
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scans",
+                        to="kexie_pages.agreement",
+                        verbose_name="agreement",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signed agreement scan',
-                'verbose_name_plural': 'signed agreement scans',
-                'ordering': ['-uploaded_at', '-id'],
+                "verbose_name": "signed agreement scan",
+                "verbose_name_plural": "signed agreement scans",
+                "ordering": ["-uploaded_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementStatusChange',
+            name="AgreementStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('signed', 'Signed'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('terminated', 'Terminated')], max_length=20, verbose_name='from')),
-                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('signed', 'Signed'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('terminated', 'Terminated')], max_length=20, verbose_name='to')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='changed at')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='kexie_pages.agreement', verbose_name='agreement')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("signed", "Signed"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("terminated", "Terminated"),
+                        ],
+                        max_length=20,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("signed", "Signed"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("terminated", "Terminated"),
+                        ],
+                        max_length=20,
+                        verbose_name="to",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=200, verbose_name="note"),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="changed at"
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="kexie_pages.agreement",
+                        verbose_name="agreement",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agreement status change',
-                'verbose_name_plural': 'agreement status changes',
-                'ordering': ['changed_at', 'id'],
+                "verbose_name": "agreement status change",
+                "verbose_name_plural": "agreement status changes",
+                "ordering": ["changed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='KeyTownship',
+            name="KeyTownship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('township', models.CharField(max_length=50, verbose_name='township')),
-                ('summary', models.TextField(blank=True, max_length=2000, verbose_name='why and what')),
-                ('agreements', models.ManyToManyField(blank=True, related_name='key_townships', to='kexie_pages.agreement', verbose_name='agreements')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='key_townships', to='kexie_pages.county', verbose_name='county')),
-                ('courses', models.ManyToManyField(blank=True, related_name='key_townships', to='kexie_pages.coursepage', verbose_name='courses')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("township", models.CharField(max_length=50, verbose_name="township")),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="why and what"
+                    ),
+                ),
+                (
+                    "agreements",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="key_townships",
+                        to="kexie_pages.agreement",
+                        verbose_name="agreements",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="key_townships",
+                        to="kexie_pages.county",
+                        verbose_name="county",
+                    ),
+                ),
+                (
+                    "courses",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="key_townships",
+                        to="kexie_pages.coursepage",
+                        verbose_name="courses",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'key township',
-                'verbose_name_plural': 'key townships',
-                'ordering': ['-year', 'county__sort_order', 'county__code', 'township'],
+                "verbose_name": "key township",
+                "verbose_name_plural": "key townships",
+                "ordering": ["-year", "county__sort_order", "county__code", "township"],
             },
         ),
         migrations.CreateModel(
-            name='BrandActivity',
+            name="BrandActivity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('title', models.CharField(max_length=100, verbose_name='title')),
-                ('summary', models.TextField(blank=True, max_length=2000, verbose_name='what happens')),
-                ('agreements', models.ManyToManyField(blank=True, related_name='brand_activities', to='kexie_pages.agreement', verbose_name='agreements')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='brand_activities', to='kexie_pages.county', verbose_name='county')),
-                ('courses', models.ManyToManyField(blank=True, related_name='brand_activities', to='kexie_pages.coursepage', verbose_name='courses')),
-                ('key_township', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='brand_activities', to='kexie_pages.keytownship', verbose_name='key township')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("title", models.CharField(max_length=100, verbose_name="title")),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="what happens"
+                    ),
+                ),
+                (
+                    "agreements",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="brand_activities",
+                        to="kexie_pages.agreement",
+                        verbose_name="agreements",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="brand_activities",
+                        to="kexie_pages.county",
+                        verbose_name="county",
+                    ),
+                ),
+                (
+                    "courses",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="brand_activities",
+                        to="kexie_pages.coursepage",
+                        verbose_name="courses",
+                    ),
+                ),
+                (
+                    "key_township",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="brand_activities",
+                        to="kexie_pages.keytownship",
+                        verbose_name="key township",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'brand activity',
-                'verbose_name_plural': 'brand activities',
-                'ordering': ['-year', 'county__sort_order', 'county__code', 'title'],
+                "verbose_name": "brand activity",
+                "verbose_name_plural": "brand activities",
+                "ordering": ["-year", "county__sort_order", "county__code", "title"],
             },
         ),
         migrations.CreateModel(
-            name='LiaisonAssignment',
+            name="LiaisonAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('township', models.CharField(max_length=50, verbose_name='township')),
-                ('village', models.CharField(max_length=50, verbose_name='village')),
-                ('technician_name', models.CharField(blank=True, help_text='When the technician is not an expert of the directory.', max_length=50, verbose_name='county technician')),
-                ('technician_phone', models.CharField(blank=True, help_text='Staff only: never shown on the public site, exports or the API.', max_length=30, verbose_name="technician's phone")),
-                ('started_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='assigned on')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='liaison_assignments', to='kexie_pages.county', verbose_name='county')),
-                ('expert', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='liaison_assignments', to='kexie_pages.expert', verbose_name='expert')),
-                ('user', models.ForeignKey(blank=True, help_text='The account the technician logs visits with on a phone.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='liaison_assignments', to=settings.AUTH_USER_MODEL, verbose_name="technician's login")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("township", models.CharField(max_length=50, verbose_name="township")),
+                ("village", models.CharField(max_length=50, verbose_name="village")),
+                (
+                    "technician_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="When the technician is not an expert of the directory.",
+                        max_length=50,
+                        verbose_name="county technician",
+                    ),
+                ),
+                (
+                    "technician_phone",
+                    models.CharField(
+                        blank=True,
+                        help_text="Staff only: never shown on the public site, exports or the API.",
+                        max_length=30,
+                        verbose_name="technician's phone",
+                    ),
+                ),
+                (
+                    "started_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate,
+                        verbose_name="assigned on",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created"),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="liaison_assignments",
+                        to="kexie_pages.county",
+                        verbose_name="county",
+                    ),
+                ),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="liaison_assignments",
+                        to="kexie_pages.expert",
+                        verbose_name="expert",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The account the technician logs visits with on a phone.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="liaison_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="technician's login",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'liaison assignment',
-                'verbose_name_plural': 'liaison assignments',
-                'ordering': ['county__sort_order', 'county__code', 'township', 'village', 'id'],
+                "verbose_name": "liaison assignment",
+                "verbose_name_plural": "liaison assignments",
+                "ordering": [
+                    "county__sort_order",
+                    "county__code",
+                    "township",
+                    "village",
+                    "id",
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LiaisonHousehold',
+            name="LiaisonHousehold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('name', models.CharField(max_length=50, verbose_name="household (head's name)")),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('assignment', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='households', to='kexie_pages.liaisonassignment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.IntegerField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=50, verbose_name="household (head's name)"
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=200, verbose_name="note"),
+                ),
+                (
+                    "assignment",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="households",
+                        to="kexie_pages.liaisonassignment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household',
-                'verbose_name_plural': 'households',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "household",
+                "verbose_name_plural": "households",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='LiaisonVisit',
+            name="LiaisonVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='visited on')),
-                ('work_done', models.TextField(max_length=2000, verbose_name='what was done')),
-                ('problems_solved', models.TextField(blank=True, max_length=2000, verbose_name='problems solved')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='logged at')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='kexie_pages.liaisonassignment', verbose_name='village')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='logged by')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='visits', to='kexie_pages.liaisonhousehold', verbose_name='household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "visited_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate,
+                        verbose_name="visited on",
+                    ),
+                ),
+                (
+                    "work_done",
+                    models.TextField(max_length=2000, verbose_name="what was done"),
+                ),
+                (
+                    "problems_solved",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="problems solved"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="logged at"
+                    ),
+                ),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="visits",
+                        to="kexie_pages.liaisonassignment",
+                        verbose_name="village",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="logged by",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="visits",
+                        to="kexie_pages.liaisonhousehold",
+                        verbose_name="household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'visit',
-                'verbose_name_plural': 'visits',
-                'ordering': ['-visited_on', '-id'],
+                "verbose_name": "visit",
+                "verbose_name_plural": "visits",
+                "ordering": ["-visited_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LiaisonVisitPhoto',
+            name="LiaisonVisitPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(storage=kexie_pages.base.storage.private_storage, upload_to='visits/%Y/%m/', verbose_name='photo')),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='kexie_pages.liaisonvisit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "image",
+                    models.ImageField(
+                        storage=kexie_pages.base.storage.private_storage,
+                        upload_to="visits/%Y/%m/",
+                        verbose_name="photo",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="kexie_pages.liaisonvisit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'visit photo',
-                'verbose_name_plural': 'visit photos',
-                'ordering': ['id'],
+                "verbose_name": "visit photo",
+                "verbose_name_plural": "visit photos",
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='agreement',
-            index=models.Index(fields=['status', 'county', 'kind'], name='kexie_agreement_facets'),
+            model_name="agreement",
+            index=models.Index(
+                fields=["status", "county", "kind"], name="kexie_agreement_facets"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='keytownship',
-            constraint=models.UniqueConstraint(fields=('county', 'year', 'township'), name='kexie_keytownship_unique'),
+            model_name="keytownship",
+            constraint=models.UniqueConstraint(
+                fields=("county", "year", "township"), name="kexie_keytownship_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='liaisonvisit',
-            index=models.Index(fields=['assignment', '-visited_on'], name='kexie_visit_latest'),
+            model_name="liaisonvisit",
+            index=models.Index(
+                fields=["assignment", "-visited_on"], name="kexie_visit_latest"
+            ),
         ),
     ]

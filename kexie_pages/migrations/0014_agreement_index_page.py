@@ -9,23 +9,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kexie_pages', '0013_programme'),
-        ('wagtailcore', '0098_apitoken'),
+        ("kexie_pages", "0013_programme"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgreementIndexPage',
+            name="AgreementIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(blank=True, max_length=500, verbose_name='introduction')),
-                ('per_page', models.PositiveSmallIntegerField(default=20, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='agreements per page')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True, max_length=500, verbose_name="introduction"
+                    ),
+                ),
+                (
+                    "per_page",
+                    models.PositiveSmallIntegerField(
+                        default=20,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="agreements per page",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agreements page',
+                "verbose_name": "agreements page",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, kexie_pages.base.slugs.PinyinSlugMixin, 'wagtailcore.page'),
+            bases=(
+                wagtail.contrib.routable_page.models.RoutablePageMixin,
+                kexie_pages.base.slugs.PinyinSlugMixin,
+                "wagtailcore.page",
+            ),
         ),
     ]

@@ -120,10 +120,13 @@ def _county_world_build() -> CountyWorld:
         Agreement,
         AgreementScan,
         Association,
+        Award,
+        AwardRound,
         BrandActivity,
         County,
         CoursePage,
         CourseRegistration,
+        CourseTechniques,
         DemonstrationBase,
         DirectoryImportJob,
         Enquiry,
@@ -138,6 +141,9 @@ def _county_world_build() -> CountyWorld:
         Need,
         NeedsLibraryPage,
         TechLeader,
+        Trainee,
+        TrainingTarget,
+        YearSummary,
     )
     from kexie_pages.needs.services import needs_bulk_create
 
@@ -186,6 +192,11 @@ def _county_world_build() -> CountyWorld:
                 "brandactivity",
                 "liaisonassignment",
                 "liaisonvisit",
+                "award",
+                "yearsummary",
+                "trainee",
+                "trainingtarget",
+                "coursetechniques",
             ],
         )
     )
@@ -215,6 +226,7 @@ def _county_world_build() -> CountyWorld:
         workflow=workflow, content_type=ContentType.objects.get_for_model(Need)
     )
 
+    award_round = AwardRound.objects.create(year=2026, title="2026年度以奖代补")
     digit = {"own": "1", "other": "2"}
     objects: dict[type, dict[str, Any]] = {}
     markers: dict[type, dict[str, str]] = {}
@@ -401,6 +413,45 @@ def _county_world_build() -> CountyWorld:
                 visited_on=timezone.localdate(),
             ),
             f"{name}联系村",
+        )
+        keep(
+            Award,
+            side,
+            Award.objects.create(
+                round=award_round,
+                county=county,
+                association=objects[Association][side],
+                submission=submission,
+                households_helped=30,
+                citation=f"{name}奖励标记",
+            ),
+            f"{name}农技协",
+        )
+        keep(
+            YearSummary,
+            side,
+            YearSummary.objects.create(
+                year=2026, county=county, title=f"{name}年终总结"
+            ),
+            f"{name}年终总结",
+        )
+        keep(
+            Trainee,
+            side,
+            Trainee.objects.create(
+                name=f"{name}学员", county=county, phone=phone(side, 9)
+            ),
+            f"{name}学员",
+        )
+        target = TrainingTarget.objects.create(
+            county=county, year=2026, one_technique=100, two_techniques=50
+        )
+        keep(TrainingTarget, side, target, str(target))
+        keep(
+            CourseTechniques,
+            side,
+            CourseTechniques.objects.create(course=course),
+            course.title,
         )
 
     job = DirectoryImportJob.objects.create(directory="experts", token="t" * 32)

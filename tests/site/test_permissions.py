@@ -40,8 +40,10 @@ from kexie_pages.models import (
     Agreement,
     AgreementScan,
     Association,
+    Award,
     BrandActivity,
     CourseRegistration,
+    CourseTechniques,
     DemonstrationBase,
     Enquiry,
     Expert,
@@ -50,6 +52,9 @@ from kexie_pages.models import (
     LiaisonVisit,
     Need,
     TechLeader,
+    Trainee,
+    TrainingTarget,
+    YearSummary,
 )
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +77,11 @@ SCOPED_MODELS = {
     BrandActivity,
     LiaisonAssignment,
     LiaisonVisit,
+    Award,
+    YearSummary,
+    Trainee,
+    TrainingTarget,
+    CourseTechniques,
 }
 
 ROLES = ("superuser", "city", "county", "anonymous")
@@ -153,6 +163,7 @@ OTHER_URLS = [
     ),
     AdminURL("kexie_forms_promote", FormSubmission, ("pk",)),
     AdminURL("kexie_forms_attachment", FormSubmission, ("key",)),
+    AdminURL("kexie_award_from_submission", FormSubmission, ("pk",)),
     AdminURL("wagtailforms:list_submissions", FormSubmission, ("page_id",)),
     AdminURL("wagtailforms:list_submissions_results", FormSubmission, ("page_id",)),
     AdminURL(
@@ -258,6 +269,7 @@ def _fillers(world, model, side: str) -> dict:
         "model_name": lambda: model._meta.model_name,
         "action": lambda: "delete",
         "page_id": lambda: world.form_page.pk,
+        "fmt": lambda: "xlsx",
     }
 
 
