@@ -11,6 +11,7 @@ API_SECTIONS = {
     "courses": "/kexie/courses/",
     "directories": "/kexie/",  # one sub-router per directory: /kexie/experts/, …
     "needs": "/kexie/needs/",
+    "news": "/kexie/news/",
 }
 
 

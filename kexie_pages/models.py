@@ -8,8 +8,6 @@ from .base.models import (
     County,
     HomePage,
     IndustryCategory,
-    NewsIndexPage,
-    NewsPage,
     OrganisationSettings,
 )
 from .booklets.models import (
@@ -53,6 +51,18 @@ from .needs.models import (
     NeedStatus,
     NeedStatusChange,
     NeedUrgency,
+)
+from .news.models import (
+    NewsAchievementLink,
+    NewsAssociationLink,
+    NewsCategory,
+    NewsCourseLink,
+    NewsDemonstrationBaseLink,
+    NewsExpertLink,
+    NewsIndexPage,
+    NewsNeedLink,
+    NewsPage,
+    NewsTechLeaderLink,
 )
 from .programme.models import (
     Agreement,
@@ -119,8 +129,16 @@ __all__ = [
     "NeedStatusChange",
     "NeedUrgency",
     "NeedsLibraryPage",
+    "NewsAchievementLink",
+    "NewsAssociationLink",
+    "NewsCategory",
+    "NewsCourseLink",
+    "NewsDemonstrationBaseLink",
+    "NewsExpertLink",
     "NewsIndexPage",
+    "NewsNeedLink",
     "NewsPage",
+    "NewsTechLeaderLink",
     "OrganisationSettings",
     "RegistrationStatus",
     "ReportSource",

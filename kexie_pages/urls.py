@@ -1,6 +1,8 @@
-"""Short, stable booklet addresses: ``/b/<id>/`` for QR codes, ``/b/<id>/download/``.
+"""Short, stable addresses: ``/b/<id>/`` (a booklet, for QR codes),
+``/b/<id>/download/``, ``/n/<id>/`` (a news article, for QR codes) and
+``/og/<kind>/<id>.png`` (a share card, see ``base.sharing``).
 
-A booklet's page address follows its slug and its section's slug; printed QR
+A page's address follows its slug and its section's slug; printed QR
 codes must outlive both. Include before Wagtail's catch-all::
 
     path("", include("kexie_pages.urls")),
@@ -8,8 +10,10 @@ codes must outlive both. Include before Wagtail's catch-all::
 
 from django.urls import path, register_converter
 
+from .base import views as base_views
 from .base.api import IdConverter
 from .booklets import views
+from .news import views as news_views
 
 register_converter(IdConverter, "kexie_id")
 
@@ -21,5 +25,13 @@ urlpatterns = [
         "b/<kexie_id:booklet_id>/download/",
         views.booklet_download_link,
         name="kexie_booklet_download",
+    ),
+    path(
+        "n/<kexie_id:article_id>/", news_views.news_short_link, name="kexie_news_short"
+    ),
+    path(
+        "og/<slug:kind>/<kexie_id:pk>.png",
+        base_views.share_card,
+        name="kexie_share_card",
     ),
 ]

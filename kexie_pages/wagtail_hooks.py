@@ -5,6 +5,7 @@ from .booklets import admin as booklets_admin
 from .courses import admin as courses_admin
 from .directories import admin as directories_admin
 from .needs import admin as needs_admin
+from .news import admin as news_admin
 
 __all__ = [
     "base_admin",
@@ -12,4 +13,5 @@ __all__ = [
     "courses_admin",
     "directories_admin",
     "needs_admin",
+    "news_admin",
 ]

@@ -3,7 +3,8 @@
 import json
 from pathlib import Path
 
-from ..base.models import County, HomePage, IndustryCategory, NewsIndexPage, NewsPage
+from ..base.models import County, HomePage, IndustryCategory
+from ..news.models import NewsIndexPage, NewsPage
 from .base import child_page
 
 
