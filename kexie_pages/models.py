@@ -54,6 +54,7 @@ from .needs.models import (
 )
 from .news.models import (
     NewsAchievementLink,
+    NewsAgreementLink,
     NewsAssociationLink,
     NewsCategory,
     NewsCourseLink,
@@ -130,6 +131,7 @@ __all__ = [
     "NeedUrgency",
     "NeedsLibraryPage",
     "NewsAchievementLink",
+    "NewsAgreementLink",
     "NewsAssociationLink",
     "NewsCategory",
     "NewsCourseLink",

@@ -13,11 +13,12 @@ from wagtail.models import Page
 from . import booklets, courses, directories, needs, news
 
 LOADERS: list[Callable[[Page, Path], str]] = [
-    news.load,
     booklets.load,
     courses.load,
     directories.load,
     needs.load,
+    # After what its articles link to (needs, courses, tech-leaders, agreements).
+    news.load,
 ]
 
 if apps.is_installed("kexie_forms"):

@@ -25,6 +25,18 @@ from ..base.models import County, IndustryCategory, SectionPage
 from ..base.slugs import PinyinSlugMixin
 from ..search import ChineseSearchField
 
+#: The article's links in the editor: the link's target field and its label.
+LINK_PANELS = [
+    ("agreement", pgettext_lazy("news links", "agreements")),
+    ("need", pgettext_lazy("news links", "needs")),
+    ("course", pgettext_lazy("news links", "courses")),
+    ("expert", pgettext_lazy("news links", "experts")),
+    ("achievement", pgettext_lazy("news links", "technology achievements")),
+    ("association", pgettext_lazy("news links", "rural technical associations")),
+    ("demonstration_base", pgettext_lazy("news links", "demonstration bases")),
+    ("tech_leader", pgettext_lazy("news links", "tech-leaders")),
+]
+
 
 class NewsCategory(models.Model):
     """A kind of news (工作动态, 经验交流, 媒体报道, 品牌活动), each with its own feed."""
@@ -144,39 +156,9 @@ class NewsPage(PinyinSlugMixin, RoutablePageMixin, Page):
         MultiFieldPanel(
             [
                 MultipleChooserPanel(
-                    "agreement_links",
-                    chooser_field_name="agreement",
-                    label=_("agreements"),
-                ),
-                MultipleChooserPanel(
-                    "need_links", chooser_field_name="need", label=_("needs")
-                ),
-                MultipleChooserPanel(
-                    "course_links", chooser_field_name="course", label=_("courses")
-                ),
-                MultipleChooserPanel(
-                    "expert_links", chooser_field_name="expert", label=_("experts")
-                ),
-                MultipleChooserPanel(
-                    "achievement_links",
-                    chooser_field_name="achievement",
-                    label=_("technology achievements"),
-                ),
-                MultipleChooserPanel(
-                    "association_links",
-                    chooser_field_name="association",
-                    label=_("rural technical associations"),
-                ),
-                MultipleChooserPanel(
-                    "demonstration_base_links",
-                    chooser_field_name="demonstration_base",
-                    label=_("demonstration bases"),
-                ),
-                MultipleChooserPanel(
-                    "tech_leader_links",
-                    chooser_field_name="tech_leader",
-                    label=_("tech-leaders"),
-                ),
+                    f"{field}_links", chooser_field_name=field, label=label
+                )
+                for field, label in LINK_PANELS
             ],
             heading=_("What the article is about"),
         ),

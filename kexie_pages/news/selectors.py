@@ -10,6 +10,7 @@ from wagtail.models import Page
 
 from ..base.models import County
 from .models import (
+    LINK_PANELS,
     NewsAchievementLink,
     NewsAgreementLink,
     NewsAssociationLink,
@@ -103,6 +104,7 @@ def article_links_public(*, article: NewsPage) -> list[LinkGroup]:
     directory entries whose people agreed to be listed, signed agreements),
     grouped by kind: one query per kind."""
     groups = []
+    labels = dict(LINK_PANELS)
     for model in LINK_MODELS:
         related = model._meta.get_field(model.target_field).related_model
         links = (
@@ -115,7 +117,7 @@ def article_links_public(*, article: NewsPage) -> list[LinkGroup]:
         )
         items = [link.target for link in links]
         if items:
-            groups.append(LinkGroup(str(related._meta.verbose_name_plural), items))
+            groups.append(LinkGroup(str(labels[model.target_field]), items))
     return groups
 
 
