@@ -7,10 +7,36 @@ its model."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms.choosers import BaseFilterForm, SearchFilterMixin
+from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
 from ..base.scoping import CountyScopedViewSetMixin
 from .models import Achievement, Association, DemonstrationBase, Expert, TechLeader
+from .selectors import directory_search
+
+
+class DirectorySearchForm(SearchFilterMixin, BaseFilterForm):
+    """The chooser's search box, searching as the directory's own admin does:
+    Chinese-aware, and on a queryset the county scope has already narrowed
+    (the search backend cannot filter on that scope itself)."""
+
+    def filter(self, objects):
+        objects = BaseFilterForm.filter(self, objects)
+        query = self.cleaned_data.get("q")
+        if query:
+            objects = directory_search(queryset=objects, query=query)
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+class DirectoryChooseView(ChooseView):
+    filter_form_class = DirectorySearchForm
+
+
+class DirectoryChooseResultsView(ChooseResultsView):
+    filter_form_class = DirectorySearchForm
 
 
 class DirectoryChooserViewSet(CountyScopedViewSetMixin, ChooserViewSet):
@@ -19,6 +45,8 @@ class DirectoryChooserViewSet(CountyScopedViewSetMixin, ChooserViewSet):
 
     icon = "group"
     per_page = 20
+    choose_view_class = DirectoryChooseView
+    choose_results_view_class = DirectoryChooseResultsView
 
 
 CHOOSERS = [
