@@ -68,6 +68,7 @@ from .news.models import (
 from .programme.models import (
     Agreement,
     AgreementDeliverable,
+    AgreementIndexPage,
     AgreementKind,
     AgreementProgressReport,
     AgreementScan,
@@ -85,6 +86,7 @@ from .programme.models import (
 __all__ = [
     "Achievement",
     "Agreement",
+    "AgreementIndexPage",
     "AgreementDeliverable",
     "AgreementKind",
     "AgreementProgressReport",

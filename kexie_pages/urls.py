@@ -1,6 +1,7 @@
 """Short, stable addresses: ``/b/<id>/`` (a booklet, for QR codes),
 ``/b/<id>/download/``, ``/n/<id>/`` (a news article, for QR codes) and
-``/og/<kind>/<id>.png`` (a share card, see ``base.sharing``).
+``/og/<kind>/<id>.png`` (a share card, see ``base.sharing``); the agreements'
+secret progress-report links, ``/agreement-report/<token>/``.
 
 A page's address follows its slug and its section's slug; printed QR
 codes must outlive both. Include before Wagtail's catch-all::
@@ -14,6 +15,7 @@ from .base import views as base_views
 from .base.api import IdConverter
 from .booklets import views
 from .news import views as news_views
+from .programme import views as programme_views
 
 register_converter(IdConverter, "kexie_id")
 
@@ -33,5 +35,11 @@ urlpatterns = [
         "og/<slug:kind>/<kexie_id:pk>.png",
         base_views.share_card,
         name="kexie_share_card",
+    ),
+    # The responsible expert's progress report: the secret link is the key.
+    path(
+        "agreement-report/<str:token>/",
+        programme_views.agreement_report,
+        name="kexie_agreement_report",
     ),
 ]

@@ -6,6 +6,7 @@ from .courses import admin as courses_admin
 from .directories import admin as directories_admin
 from .needs import admin as needs_admin
 from .news import admin as news_admin
+from .programme import admin as programme_admin
 
 __all__ = [
     "base_admin",
@@ -14,4 +15,5 @@ __all__ = [
     "directories_admin",
     "needs_admin",
     "news_admin",
+    "programme_admin",
 ]

@@ -168,12 +168,28 @@ def _need_source(pk: int) -> CardSource | None:
     return CardSource(need.title, f"{need.county.name} · {need.category.name}", version)
 
 
+def _agreement_source(pk: int) -> CardSource | None:
+    agreement = (
+        apps.get_model("kexie_pages", "Agreement")
+        .objects.public()
+        .filter(pk=pk)
+        .first()
+    )
+    if agreement is None:
+        return None
+    subtitle = f"{agreement.county.name} · {agreement.get_kind_display()}"
+    return CardSource(
+        agreement.title, subtitle, str(int(agreement.updated_at.timestamp()))
+    )
+
+
 #: The kinds of things a card is drawn for (``/og/<kind>/<id>.png``): only
 #: what the public may see, looked up from the id, so a URL cannot make the
 #: site draw text of its choosing.
 CARD_SOURCES: dict[str, Callable[[int], CardSource | None]] = {
     "p": _page_source,
     "need": _need_source,
+    "agreement": _agreement_source,
 }
 
 

@@ -10,13 +10,14 @@ from pathlib import Path
 from django.apps import apps
 from wagtail.models import Page
 
-from . import booklets, courses, directories, needs, news
+from . import booklets, courses, directories, needs, news, programme
 
 LOADERS: list[Callable[[Page, Path], str]] = [
     booklets.load,
     courses.load,
     directories.load,
     needs.load,
+    programme.load,
     # After what its articles link to (needs, courses, tech-leaders, agreements).
     news.load,
 ]

@@ -145,7 +145,9 @@ class Expert(DirectoryEntry):  # type: ignore[django-manager-missing]
         self.name_pinyin = pinyin_key(self.name)
 
 
-class Achievement(DirectoryEntry):
+# Agreements (a modelcluster ClusterableModel, no types) link here, as to the
+# two below, so mypy cannot type their reverse managers.
+class Achievement(DirectoryEntry):  # type: ignore[django-manager-missing]
     """A technology achievement (技术成果) ready to be applied in the counties."""
 
     natural_key_fields = ("title", "organisation")
@@ -209,7 +211,7 @@ class LocatedEntry(DirectoryEntry):
         abstract = True
 
 
-class Association(LocatedEntry):
+class Association(LocatedEntry):  # type: ignore[django-manager-missing]
     """A rural technical association (农村专业技术协会, 农技协)."""
 
     natural_key_fields = ("name",)
@@ -270,7 +272,7 @@ class DemonstrationBase(LocatedEntry):
         return self.name
 
 
-class TechLeader(LocatedEntry):
+class TechLeader(LocatedEntry):  # type: ignore[django-manager-missing]
     """A farmer tech-leader (科技致富带头人) who helps poor households."""
 
     natural_key_fields = ("name", "village")

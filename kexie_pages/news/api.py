@@ -117,10 +117,10 @@ class ArticleDetailOut(ArticleOut):
         about = []
         for group in article_links_public(article=obj):
             for item in group.items:
-                url = item.get_url() if hasattr(item, "get_url") else None
+                url = item.url
                 if url and not url.startswith("http"):
                     url = root + url
-                about.append({"kind": group.label, "name": str(item), "url": url})
+                about.append({"kind": group.label, "name": item.name, "url": url})
         return about
 
 

@@ -9,6 +9,7 @@ from django.db.models import Model, QuerySet
 from wagtail.models import Page
 
 from ..base.models import County
+from ..programme.models import Agreement, AgreementIndexPage
 from .models import (
     LINK_PANELS,
     NewsAchievementLink,
@@ -92,11 +93,28 @@ def county_get(*, code: str) -> County | None:
 
 
 @dataclass(frozen=True)
+class LinkItem:
+    """One thing an article is about: its public name and address (None where
+    it has no public page, like a think-tank entry)."""
+
+    name: str
+    url: str | None
+
+
+@dataclass(frozen=True)
 class LinkGroup:
     """What an article is about, of one kind: a heading and public items."""
 
     label: str
-    items: list
+    items: list[LinkItem]
+
+
+def _url_of(item: Model, agreements: AgreementIndexPage | None) -> str | None:
+    """The public address of a linked item, where it has one."""
+    if isinstance(item, Agreement):
+        return agreements.agreement_url(item) if agreements is not None else None
+    get_url = getattr(item, "get_url", None)
+    return get_url() if get_url is not None else None
 
 
 def article_links_public(*, article: NewsPage) -> list[LinkGroup]:
@@ -105,6 +123,7 @@ def article_links_public(*, article: NewsPage) -> list[LinkGroup]:
     grouped by kind: one query per kind."""
     groups = []
     labels = dict(LINK_PANELS)
+    agreements = AgreementIndexPage.objects.live().public().first()
     for model in LINK_MODELS:
         related = model._meta.get_field(model.target_field).related_model
         links = (
@@ -115,7 +134,10 @@ def article_links_public(*, article: NewsPage) -> list[LinkGroup]:
             .select_related(model.target_field)
             .order_by("sort_order", "pk")
         )
-        items = [link.target for link in links]
+        items = [
+            LinkItem(str(link.target), _url_of(link.target, agreements))
+            for link in links
+        ]
         if items:
             groups.append(LinkGroup(str(labels[model.target_field]), items))
     return groups

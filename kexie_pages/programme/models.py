@@ -17,6 +17,7 @@ only: they never reach a public page or the API.
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,9 +30,10 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
 )
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable
 
-from ..base.models import County
+from ..base.models import County, SectionPage
 from ..base.storage import private_storage
 from ..courses.models import CoursePage
 from ..directories.models import Achievement, Association, Expert, TechLeader
@@ -664,3 +666,52 @@ class LiaisonVisitPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name or ""
+
+
+class AgreementIndexPage(RoutablePageMixin, SectionPage):
+    """The public list of agreements (对接协议) and each agreement's page.
+
+    Query string: ``county`` (division code), ``kind``, ``status`` and ``page``;
+    drafts are never listed, and an agreement's page shows public fields only.
+    """
+
+    per_page = models.PositiveSmallIntegerField(
+        _("agreements per page"), default=20, validators=[MaxValueValidator(100)]
+    )
+
+    content_panels = SectionPage.content_panels + [FieldPanel("per_page")]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("agreements page")
+
+    def agreement_url(
+        self, agreement: Agreement, request=None, *, full: bool = False
+    ) -> str:
+        """An agreement's public address below this page: the one place it is built."""
+        base = self.get_full_url(request) if full else self.get_url(request)
+        return base + self.reverse_subpage("agreement", args=[agreement.pk])
+
+    @path("")
+    def index_route(self, request):
+        from . import views
+
+        return views.agreements_list(request, self)
+
+    @path("<int:agreement_id>/", name="agreement")
+    def agreement_route(self, request, agreement_id: int):
+        from . import views
+
+        return views.agreement_detail(request, self, agreement_id)
+
+    def get_sitemap_urls(self, request=None):
+        urls = super().get_sitemap_urls(request)
+        for agreement in Agreement.objects.public().only("pk", "updated_at"):
+            urls.append(
+                {
+                    "location": self.agreement_url(agreement, request, full=True),
+                    "lastmod": agreement.updated_at,
+                }
+            )
+        return urls

@@ -100,3 +100,38 @@ def test_the_editor_offers_choosers_for_what_an_article_is_about(
         assert response.status_code == 200, model
     found = admin_client.get("/admin/kexie/choose/expert/results/", {"q": "张伟"})
     assert "张伟" in found.content.decode()
+
+
+def test_an_agreement_and_its_articles_link_each_other(client, news_site):
+    from kexie_pages.models import (
+        Agreement,
+        AgreementIndexPage,
+        AgreementStatus,
+        County,
+        NewsAgreementLink,
+    )
+
+    index = news_site["home"].add_child(
+        instance=AgreementIndexPage(title="对接协议", slug="agreements")
+    )
+    agreement = Agreement.objects.create(
+        title="扶沟县小麦赤霉病统防统治科技协作协议",
+        county=County.objects.get(code="411621"),
+        status=AgreementStatus.IN_PROGRESS,
+        summary="省农科院植保所与练寺镇合作开展统防统治。",
+    )
+    draft = Agreement.objects.create(title="尚未签订的协议", county=agreement.county)
+    article = news_site["article"]
+    article.agreement_links.add(NewsAgreementLink(agreement=agreement))
+    article.agreement_links.add(NewsAgreementLink(agreement=draft))
+    article.save_revision().publish()
+
+    html = client.get(article.url).content.decode()
+    assert f'href="{index.agreement_url(agreement)}"' in html
+    assert "尚未签订的协议" not in html
+    page = client.get(index.agreement_url(agreement)).content.decode()
+    section = page.split('id="news-about-heading"')[1].split("</section>")[0]
+    assert f'href="{article.url}"' in section
+    assert f'content="http://localhost/og/agreement/{agreement.pk}.png?v=' in page
+    assert client.get(f"/og/agreement/{agreement.pk}.png").status_code == 200
+    assert client.get(f"/og/agreement/{draft.pk}.png").status_code == 404

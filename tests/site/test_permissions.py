@@ -37,11 +37,17 @@ from kexie_forms.models import FormSubmission
 from kexie_pages.base.scoping import COUNTY_SCOPES
 from kexie_pages.models import (
     Achievement,
+    Agreement,
+    AgreementScan,
     Association,
+    BrandActivity,
     CourseRegistration,
     DemonstrationBase,
     Enquiry,
     Expert,
+    KeyTownship,
+    LiaisonAssignment,
+    LiaisonVisit,
     Need,
     TechLeader,
 )
@@ -60,6 +66,12 @@ SCOPED_MODELS = {
     Association,
     DemonstrationBase,
     TechLeader,
+    Agreement,
+    AgreementScan,
+    KeyTownship,
+    BrandActivity,
+    LiaisonAssignment,
+    LiaisonVisit,
 }
 
 ROLES = ("superuser", "city", "county", "anonymous")
@@ -197,6 +209,9 @@ MUST_WORK = {
     "choose_results",
     "chosen",
     "matching",
+    "manage",
+    "download",
+    "log",
     "wagtail_bulk_action",
     "kexie_forms_promote",
     "kexie_forms_attachment",

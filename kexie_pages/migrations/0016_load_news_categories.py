@@ -24,6 +24,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("kexie_pages", "0014_news_categories_and_links")]
+    dependencies = [("kexie_pages", "0015_news_categories_and_links")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
