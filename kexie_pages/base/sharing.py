@@ -95,23 +95,25 @@ def _wrap(text: str, font, width: int, max_lines: int) -> list[str]:
     tokens = re.findall(r"[A-Za-z0-9.\-]+|\s+|.", text.strip())
     lines: list[str] = []
     line = ""
+    used = 0  # tokens placed on a line
     for token in tokens:
-        if font.getlength(line + token) <= width:
+        if font.getlength(line + token) > width and line.strip():
+            lines.append(line.strip())
+            if len(lines) == max_lines:
+                break
+            line = token.lstrip()
+        else:
             line += token
-            continue
+        used += 1
+    else:
         if line.strip():
             lines.append(line.strip())
-        line = token.lstrip()
-        if len(lines) == max_lines:
-            break
-    if line.strip() and len(lines) < max_lines:
-        lines.append(line.strip())
-    if len(lines) == max_lines and "".join(lines) != "".join(text.split()):
+    if used < len(tokens) and lines:
         last = lines[-1]
         while last and font.getlength(last + "…") > width:
             last = last[:-1]
         lines[-1] = last + "…"
-    return lines
+    return lines[:max_lines]
 
 
 def card_png(*, title: str, subtitle: str, organisation: str) -> bytes:
@@ -152,11 +154,14 @@ def _page_source(pk: int) -> CardSource | None:
     if date is not None:
         stamp = date_format(date, "DATE_FORMAT")
         subtitle = f"{subtitle} · {stamp}" if subtitle else stamp
+    return CardSource(page.seo_title or page.title, subtitle, _page_version(page))
+
+
+def _page_version(page: Page) -> str:
+    """What a page's card is cached by: its live revision (read from the page,
+    no query)."""
     stamp_at = page.last_published_at
-    version = str(
-        page.live_revision_id or (int(stamp_at.timestamp()) if stamp_at else 0)
-    )
-    return CardSource(page.seo_title or page.title, subtitle, version)
+    return str(page.live_revision_id or (int(stamp_at.timestamp()) if stamp_at else 0))
 
 
 def _need_source(pk: int) -> CardSource | None:
@@ -295,10 +300,11 @@ def share_meta(
         width, height = rendition.width, rendition.height
     else:
         if card is None:
+            # The page's own card: its version is on the page, no query.
             target = specific if specific is not None else (site and site.root_page)
             if target is not None:
-                card = ("p", target.pk)
-        if card is not None:
+                image = _card_url(root, "p", target.pk, _page_version(target))
+        else:
             source = card_source(*card)
             if source is not None:
                 image = _card_url(root, card[0], card[1], source.version)

@@ -38,6 +38,11 @@ LINK_MODELS: tuple[type[NewsLink], ...] = (
 )
 
 
+#: The most search hits a filtered list keeps (a city publishes a few
+#: hundred articles a year).
+MAX_HITS = 5000
+
+
 @dataclass(frozen=True)
 class NewsFilters:
     """What a list of articles is narrowed to; unknown values match nothing."""
@@ -71,9 +76,10 @@ def news_public_list(
     articles = articles.select_related("news_category", "county", "category")
     articles = articles.order_by("-date", "-pk")
     if filters.query:
-        # Search, then keep the filters' order: the ids are at most a few thousand.
-        found = [page.pk for page in articles.search(filters.query)]
-        articles = articles.filter(pk__in=found)
+        # The search backend cannot filter on a category's slug or a county's
+        # code: search all live articles, then keep the filters and their order.
+        hits = NewsPage.objects.live().search(filters.query, order_by_relevance=False)
+        articles = articles.filter(pk__in=[page.pk for page in hits[:MAX_HITS]])
     return articles
 
 

@@ -135,3 +135,15 @@ def test_an_agreement_and_its_articles_link_each_other(client, news_site):
     assert f'content="http://localhost/og/agreement/{agreement.pk}.png?v=' in page
     assert client.get(f"/og/agreement/{agreement.pk}.png").status_code == 200
     assert client.get(f"/og/agreement/{draft.pk}.png").status_code == 404
+
+
+def test_keywords_combine_with_category_and_county(client, news_site):
+    article = news_site["article"]
+    found = client.get(
+        "/news/", {"q": "赤霉病", "category": "gongzuo-dongtai", "county": "411621"}
+    ).content.decode()
+    assert article.title in found
+    found = client.get(
+        "/news/", {"q": "赤霉病", "category": "meiti-baodao"}
+    ).content.decode()
+    assert article.title not in found

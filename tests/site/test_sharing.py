@@ -183,3 +183,10 @@ def test_a_long_title_wraps_and_ends_in_an_ellipsis():
     assert len(lines) == 3 and lines[-1].endswith("…")
     assert all(font.getlength(line) <= 1040 for line in lines)
     assert sharing._wrap("小麦", font, 1040, max_lines=3) == ["小麦"]
+
+
+def test_a_line_that_fits_gets_no_ellipsis():
+    font = sharing._font(34)
+    assert sharing._wrap("新闻宣传 · 2026年4月12日", font, 1040, max_lines=1) == [
+        "新闻宣传 · 2026年4月12日"
+    ]
