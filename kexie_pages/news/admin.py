@@ -1,13 +1,13 @@
-"""The news section's admin: its categories (as snippets) and the chooser the
-article editor picks agreements with."""
+"""The news section's admin: its categories, as snippets.
 
-from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
-from wagtail.admin.viewsets.chooser import ChooserViewSet
+The article editor's choosers come from the sections that own what is chosen:
+needs and agreements (their snippet choosers, county-scoped), courses (the
+page chooser) and the think-tank directories (``directories.choosers``).
+"""
+
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from ..base.scoping import CountyScopedViewSetMixin
 from .models import NewsCategory
 
 
@@ -19,27 +19,3 @@ class NewsCategoryViewSet(SnippetViewSet):
 
 
 register_snippet(NewsCategoryViewSet)
-
-
-class AgreementChooserViewSet(CountyScopedViewSetMixin, ChooserViewSet):
-    """Agreements for an article's "what it is about" (searchable by title).
-
-    Registered as the widget of foreign keys to agreements; where the programme
-    section registers a chooser of its own, the later registration wins and
-    either serves.
-    """
-
-    model = "kexie_pages.Agreement"
-    icon = "doc-full"
-    choose_one_text = _("Choose an agreement")
-    per_page = 20
-
-
-agreement_chooser = AgreementChooserViewSet(
-    "news_agreement_chooser", url_prefix="kexie/choose/agreement"
-)
-
-
-@hooks.register("register_admin_viewset")
-def register_agreement_chooser() -> ChooserViewSet:
-    return agreement_chooser
