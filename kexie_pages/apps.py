@@ -12,6 +12,7 @@ API_SECTIONS = {
     "directories": "/kexie/",  # one sub-router per directory: /kexie/experts/, …
     "needs": "/kexie/needs/",
     "recognition": "/kexie/recognition/",
+    "news": "/kexie/news/",
     "programme": "/kexie/agreements/",
     "results": "/kexie/results/",
 }

@@ -8,8 +8,6 @@ from .base.models import (
     County,
     HomePage,
     IndustryCategory,
-    NewsIndexPage,
-    NewsPage,
     OrganisationSettings,
 )
 from .booklets.models import (
@@ -53,6 +51,19 @@ from .needs.models import (
     NeedStatus,
     NeedStatusChange,
     NeedUrgency,
+)
+from .news.models import (
+    NewsAchievementLink,
+    NewsAgreementLink,
+    NewsAssociationLink,
+    NewsCategory,
+    NewsCourseLink,
+    NewsDemonstrationBaseLink,
+    NewsExpertLink,
+    NewsIndexPage,
+    NewsNeedLink,
+    NewsPage,
+    NewsTechLeaderLink,
 )
 from .programme.models import (
     Agreement,
@@ -161,8 +172,17 @@ __all__ = [
     "NeedStatus",
     "NeedStatusChange",
     "NeedUrgency",
+    "NewsAchievementLink",
+    "NewsAgreementLink",
+    "NewsAssociationLink",
+    "NewsCategory",
+    "NewsCourseLink",
+    "NewsDemonstrationBaseLink",
+    "NewsExpertLink",
     "NewsIndexPage",
+    "NewsNeedLink",
     "NewsPage",
+    "NewsTechLeaderLink",
     "OrganisationSettings",
     "RecognitionPage",
     "RegistrationStatus",

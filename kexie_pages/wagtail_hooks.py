@@ -5,6 +5,7 @@ from .booklets import admin as booklets_admin
 from .courses import admin as courses_admin
 from .directories import admin as directories_admin
 from .needs import admin as needs_admin
+from .news import admin as news_admin
 from .programme import admin as programme_admin
 from .recognition import admin as recognition_admin
 from .results import admin as results_admin
@@ -16,6 +17,7 @@ __all__ = [
     "directories_admin",
     "needs_admin",
     "recognition_admin",
+    "news_admin",
     "programme_admin",
     "results_admin",
 ]

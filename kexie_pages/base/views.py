@@ -12,13 +12,16 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
 from ..exceptions import KexiePagesError
 from .api import bad_input_response
+from .models import OrganisationSettings
+from .sharing import card_bytes
 
 
 def is_api_request(request: HttpRequest) -> bool:
@@ -86,3 +89,19 @@ def bad_request(
         },
         status=status,
     )
+
+
+def share_card(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """``/og/<kind>/<id>.png``: the share card of a public page or need (see
+    ``base.sharing``); 404 for anything the public may not see."""
+    site = Site.find_for_request(request)
+    organisation = (
+        OrganisationSettings.for_site(site).organisation if site is not None else ""
+    )
+    png = card_bytes(kind=kind, pk=pk, organisation=organisation)
+    if png is None:
+        raise Http404
+    response = HttpResponse(png, content_type="image/png")
+    # The address carries the revision (?v=): a long cache is safe.
+    response["Cache-Control"] = "public, max-age=604800"
+    return response

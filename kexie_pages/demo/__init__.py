@@ -22,13 +22,14 @@ from . import (
 )
 
 LOADERS: list[Callable[[Page, Path], str]] = [
-    news.load,
     booklets.load,
     courses.load,
     directories.load,
     needs.load,
     programme.load,
     results.load,
+    # After what its articles link to (needs, courses, tech-leaders, agreements).
+    news.load,
 ]
 
 if apps.is_installed("kexie_forms"):

@@ -13,8 +13,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from wagtail.models import Page
 
-from ..base.models import County, NewsPage
+from ..base.models import County
 from ..directories.models import Association, DemonstrationBase, Expert, TechLeader
+from ..news.models import NewsPage
 from ..recognition.models import (
     AwardDecision,
     AwardRound,

@@ -49,6 +49,7 @@ from ..base.scoping import (
 )
 from ..base.selectors import CountyScope, county_for_user
 from ..base.spreadsheets import content_disposition
+from . import choosers  # noqa: F401  (registers the directories' choosers)
 from .exports import directory_export, directory_template, failed_rows_workbook
 from .jobs import (
     import_job_can_retry,

@@ -1,7 +1,15 @@
+"""The site's template tags: the main menu, and what every page's ``<head>``
+prints about sharing (Open Graph, Twitter card) and the news feeds."""
+
 from django import template
 from wagtail.models import Page, Site
 
+from ..base.models import OrganisationSettings
 from ..base.selectors import MenuItem, menu_items
+from ..base.sharing import share_meta as share_meta_for
+from ..news.models import NewsIndexPage
+from ..news.selectors import news_about as news_about_list
+from ..news.views import FeedLink, news_feed_links
 
 register = template.Library()
 
@@ -22,3 +30,63 @@ def is_active_section(page: MenuItem, current: Page | None) -> bool:
     if current is None or not hasattr(current, "path"):
         return False
     return current.path.startswith(page.path)
+
+
+@register.inclusion_tag("kexie_pages/includes/share_meta.html", takes_context=True)
+def share_meta(
+    context,
+    title: str = "",
+    description: str = "",
+    card_kind: str = "",
+    card_id: int | None = None,
+    og_type: str = "",
+) -> dict:
+    """Open Graph and Twitter-card ``<meta>`` tags for the page being shown.
+
+    ``kexie_pages/base.html`` prints them for every page from its ``page``;
+    a view below a page (a need of the library) passes its own ``title``,
+    ``description`` and card (``card_kind``/``card_id``, see ``base.sharing``).
+    """
+    request = context.get("request")
+    if request is None:
+        return {"meta": None}
+    page = context.get("page")
+    site = Site.find_for_request(request)
+    organisation = (
+        OrganisationSettings.for_site(site).organisation if site is not None else ""
+    )
+    return {
+        "meta": share_meta_for(
+            request,
+            page=page if isinstance(page, Page) else None,
+            organisation=organisation,
+            title=str(title),
+            description=str(description),
+            card=(card_kind, int(card_id)) if card_kind and card_id else None,
+            og_type=og_type,
+        )
+    }
+
+
+@register.simple_tag(takes_context=True)
+def feed_links(context) -> list[FeedLink]:
+    """The news feeds a page advertises: what its view chose (the news pages),
+    else, on the home page, the site's news section's feeds."""
+    chosen = context.get("feed_links")
+    if chosen is not None:
+        return chosen
+    page = context.get("page")
+    if not isinstance(page, Page) or page.depth != 2:
+        return []
+    index = NewsIndexPage.objects.child_of(page).live().public().first()
+    return news_feed_links(index) if index is not None else []
+
+
+@register.inclusion_tag("kexie_pages/includes/news_about.html", takes_context=True)
+def news_about(context, target) -> dict:
+    """The published articles about ``target`` (a need, a course, a think-tank
+    entry, an agreement), as a section with a heading; nothing when there are none."""
+    return {
+        "articles": news_about_list(target=target),
+        "request": context.get("request"),
+    }

@@ -9,6 +9,18 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 from kexie_pages.models import NewsIndexPage
 
+#: The article's links to what it is about, one inline formset each.
+NEWS_LINK_RELATIONS = (
+    "agreement_links",
+    "need_links",
+    "course_links",
+    "expert_links",
+    "achievement_links",
+    "association_links",
+    "demonstration_base_links",
+    "tech_leader_links",
+)
+
 #: A news title as staff write them: 33 Chinese characters, 150 in a URL.
 LONG_TITLE = "扶沟县小麦赤霉病统防统治现场观摩会暨科技助力精准扶贫技术培训在练寺镇召开"
 
@@ -31,9 +43,13 @@ def news_form() -> Callable[..., dict]:
             "date": "2026-05-12",
             "county": "",
             "category": "",
+            "news_category": "",
+            "cover": "",
             "intro": "五月十二日，观摩会在练寺镇前王庄村召开。",
             "body": streamfield([]),
             "comments": inline_formset([]),
+            # What the article is about: no links.
+            **{relation: inline_formset([]) for relation in NEWS_LINK_RELATIONS},
             "seo_title": "",
             "search_description": "",
             "go_live_at": "",

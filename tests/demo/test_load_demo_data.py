@@ -17,7 +17,7 @@ def test_demo_data_loads_and_can_be_run_again(client):
     assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
     assert NewsPage.objects.live().count() >= 30
     home = client.get("/").content.decode()
-    assert "工作动态" in home
+    assert "新闻宣传" in home
     assert NewsPage.objects.search("小麦").count() >= 3
     booklets = BookletPage.objects.live()
     assert booklets.count() >= 20

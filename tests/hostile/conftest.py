@@ -19,8 +19,16 @@ def public_urls(public_site) -> dict[str, tuple[str, list[str]]]:
     return {
         "home": (s["home"].url, []),
         "search": ("/search/", ["q", "page"]),
-        "news index": (s["news_index"].url, ["q", "page"]),
+        "news index": (s["news_index"].url, ["q", "page", "category", "county"]),
         "news article": (s["article"].url, []),
+        "news feed": (s["news_index"].url + "feed/rss/", []),
+        "news category feed": (
+            s["news_index"].url + "feed/atom/category/gongzuo-dongtai/",
+            [],
+        ),
+        "news qr": (s["article"].url + "qr-png/", []),
+        "news short link": (f"/n/{s['article'].pk}/", []),
+        "share card": (f"/og/p/{s['article'].pk}.png", ["v"]),
         "booklets": (s["booklets"].url, ["q", "category", "sort", "page"]),
         "booklet": (booklet.url, ["src"]),
         "booklet qr": (booklet.url + "qr-svg/", ["src"]),
@@ -62,6 +70,11 @@ def path_templates(public_site) -> list[str]:
         "/{}/",
         "/documents/{}/booklet.pdf",
         "/forms/receipt/{}",
+        "/n/{}/",
+        "/og/p/{}.png",
+        "/og/{}/1.png",
+        s["news_index"].url + "feed/rss/category/{}/",
+        s["news_index"].url + "feed/atom/county/{}/",
     ]
 
 

@@ -1,0 +1,1 @@
+"""The news section: articles, their categories, feeds, QR codes and links."""
