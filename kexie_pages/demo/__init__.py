@@ -10,7 +10,7 @@ from pathlib import Path
 from django.apps import apps
 from wagtail.models import Page
 
-from . import booklets, courses, directories, needs, news, results
+from . import booklets, courses, directories, needs, news, programme, results
 
 LOADERS: list[Callable[[Page, Path], str]] = [
     news.load,
@@ -18,6 +18,7 @@ LOADERS: list[Callable[[Page, Path], str]] = [
     courses.load,
     directories.load,
     needs.load,
+    programme.load,
     results.load,
 ]
 

@@ -25,8 +25,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.models import Site
@@ -561,3 +563,21 @@ class ProgrammeViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(ProgrammeViewSetGroup)
+
+
+class VisitLogMenuItem(MenuItem):
+    """ "Log a visit" in the admin menu, for those who may log one (technicians)."""
+
+    def is_shown(self, request):
+        return request.user.has_perm("kexie_pages.add_liaisonvisit")
+
+
+@hooks.register("register_admin_menu_item")
+def register_visit_log_menu_item() -> MenuItem:
+    """The technicians' phone page, one tap from the admin menu."""
+    return VisitLogMenuItem(
+        gettext_lazy("Log a visit"),
+        reverse("wagtailsnippets_kexie_pages_liaisonvisit:log"),
+        icon_name="date",
+        order=250,
+    )

@@ -26,7 +26,7 @@ class ProgressReportForm(GuardedFormMixin, forms.Form):
 
     reported_on = forms.DateField(
         label=_("Date of the report"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter a date such as 2026-09-30.")},
     )
     text = forms.CharField(
@@ -105,7 +105,7 @@ class VisitLogForm(forms.Form):
     )
     visited_on = forms.DateField(
         label=_("Date of the visit"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter a date such as 2026-09-30.")},
     )
     household = HouseholdChoiceField(

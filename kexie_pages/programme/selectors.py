@@ -80,6 +80,8 @@ def agreement_public_detail(*, agreement_id: int) -> Agreement | None:
             ),
             "status_changes",
             "needs",
+            "key_townships",
+            "brand_activities",
         )
         .filter(pk=agreement_id)
         .first()

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
-from kexie_pages.models import AgreementProgressReport
+from kexie_pages.models import AgreementProgressReport, BrandActivity, KeyTownship
 from kexie_pages.programme.services import agreement_report_create
 
 from .helpers import assert_private
@@ -52,6 +52,14 @@ def test_agreement_page_shows_progress_and_public_fields_only(
 ):
     agreement = make_agreement(status="in_progress", needs=[make_need()])
     agreement_report_create(agreement=agreement, text="已在王庄村举办两期培训。")
+    township = KeyTownship.objects.create(
+        county=agreement.county, year=2026, township="练寺镇"
+    )
+    township.agreements.add(agreement)
+    activity = BrandActivity.objects.create(
+        county=agreement.county, year=2026, title="扶沟县科技大集进乡村"
+    )
+    activity.agreements.add(agreement)
     response = client.get(agreements_page.agreement_url(agreement))
     html = response.content.decode()
     assert response.status_code == 200
@@ -69,6 +77,8 @@ def test_agreement_page_shows_progress_and_public_fields_only(
         "已在王庄村举办两期培训。",
         "草拟 → 已签订",
         "大棚蔬菜根结线虫",
+        "2026 练寺镇",
+        "扶沟县科技大集进乡村",
     ):
         assert shown in html, shown
     assert_private(html)

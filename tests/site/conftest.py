@@ -117,7 +117,10 @@ def _county_world_build() -> CountyWorld:
     )
     from kexie_pages.models import (
         Achievement,
+        Agreement,
+        AgreementScan,
         Association,
+        BrandActivity,
         County,
         CoursePage,
         CourseRegistration,
@@ -128,7 +131,11 @@ def _county_world_build() -> CountyWorld:
         Expert,
         HomePage,
         IndustryCategory,
+        KeyTownship,
         LectureHallPage,
+        LiaisonAssignment,
+        LiaisonHousehold,
+        LiaisonVisit,
         Need,
         NeedsLibraryPage,
         TechLeader,
@@ -176,6 +183,12 @@ def _county_world_build() -> CountyWorld:
                 "association",
                 "demonstrationbase",
                 "techleader",
+                "agreement",
+                "agreementscan",
+                "keytownship",
+                "brandactivity",
+                "liaisonassignment",
+                "liaisonvisit",
                 "trainee",
                 "trainingtarget",
                 "coursetechniques",
@@ -349,7 +362,7 @@ def _county_world_build() -> CountyWorld:
             Trainee,
             side,
             Trainee.objects.create(
-                name=f"{name}学员", county=county, phone=phone(side, 9)
+                name=f"{name}学员", county=county, phone=phone(side, 10)
             ),
             f"{name}学员",
         )
@@ -362,6 +375,56 @@ def _county_world_build() -> CountyWorld:
             side,
             CourseTechniques.objects.create(course=course),
             course.title,
+        )
+        agreement = Agreement.objects.create(
+            title=f"{name}协议标记",
+            county=county,
+            township="练寺镇",
+            responsible_expert=expert,
+        )
+        agreement.needs.set([need])
+        keep(Agreement, side, agreement, f"{name}协议标记")
+        scan = AgreementScan(agreement=agreement, title=f"{name}扫描件")
+        scan.file.save("scan.pdf", ContentFile(b"%PDF-1.4 scan"), save=True)
+        keep(AgreementScan, side, scan, f"{name}扫描件")
+        township = KeyTownship.objects.create(
+            county=county, year=2026, township=f"{name}重点镇"
+        )
+        township.agreements.set([agreement])
+        keep(KeyTownship, side, township, f"{name}重点镇")
+        keep(
+            BrandActivity,
+            side,
+            BrandActivity.objects.create(
+                county=county,
+                year=2026,
+                title=f"{name}品牌活动",
+                key_township=township,
+            ),
+            f"{name}品牌活动",
+        )
+        assignment = LiaisonAssignment.objects.create(
+            county=county,
+            township="练寺镇",
+            village=f"{name}联系村",
+            technician_name="农技员",
+            technician_phone=phone(side, 9),
+        )
+        household = LiaisonHousehold.objects.create(
+            assignment=assignment, name=f"{name}户主保密"
+        )
+        secrets[side].append(household.name)
+        keep(LiaisonAssignment, side, assignment, f"{name}联系村")
+        keep(
+            LiaisonVisit,
+            side,
+            LiaisonVisit.objects.create(
+                assignment=assignment,
+                household=household,
+                work_done="指导大棚管理",
+                visited_on=timezone.localdate(),
+            ),
+            f"{name}联系村",
         )
 
     job = DirectoryImportJob.objects.create(directory="experts", token="t" * 32)
