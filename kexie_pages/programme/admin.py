@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -30,7 +30,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
@@ -101,6 +101,23 @@ class ManageColumn(Column):
         return format_html('<a href="{}">{}</a>', url, _("Status and reports"))
 
 
+class AgreementForm(WagtailAdminModelForm):
+    """An agreement's form: the needs offered are its county's (and those it has).
+
+    A city has thousands of needs; once the agreement's county is known (on
+    edit), listing the other counties' needs only makes the choice harder.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("needs")
+        if field is not None and self.instance.county_id:
+            linked = self.instance.needs.values("pk") if self.instance.pk else []
+            field.queryset = field.queryset.filter(
+                Q(county_id=self.instance.county_id) | Q(pk__in=linked)
+            ).select_related("county")
+
+
 class AgreementViewSet(CountyScopedSnippetViewSet):
     model = Agreement
     icon = "doc-full"
@@ -122,6 +139,7 @@ class AgreementViewSet(CountyScopedSnippetViewSet):
     search_fields = ["title", "township", "village", "partner_name"]
     list_per_page = 50
     ordering = ["-signed_on", "-id"]
+    edit_handler = ObjectList(Agreement.panels, base_form_class=AgreementForm)
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
@@ -165,7 +183,7 @@ class AgreementViewSet(CountyScopedSnippetViewSet):
                 "needs": agreement.needs.all(),
                 "report_link": report_link(request, agreement),
                 "today": timezone.localdate(),
-                "action_url": url,
+                "post_url": url,
                 "edit_url": reverse(
                     "wagtailsnippets_kexie_pages_agreement:edit", args=[pk]
                 ),
@@ -383,7 +401,7 @@ class LiaisonAssignmentViewSet(CountyScopedSnippetViewSet):
         "township",
         Column("technician", label=gettext_lazy("Technician")),
         LastVisitColumn("last_visit_on", label=gettext_lazy("Last visit")),
-        "is_active",
+        BooleanColumn("is_active", label=pgettext_lazy("liaison assignment", "active")),
     ]
     filterset_class = LiaisonAssignmentFilterSet
     search_fields = ["village", "township", "technician_name"]

@@ -2,12 +2,16 @@
 answer), progress reports, report links, scans and liaison visits."""
 
 import datetime
+import io
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from PIL import Image, ImageOps
 
 from ..exceptions import KexiePagesError
 from ..needs.models import NeedStatus
@@ -40,6 +44,9 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 #: Statuses in which the responsible expert's report link works.
 REPORTABLE = (AgreementStatus.SIGNED, AgreementStatus.IN_PROGRESS)
+
+#: A stored visit photo's longest side: plenty to see a field, a tenth of a phone photo.
+PHOTO_MAX_SIDE = 1600
 
 #: Days a renewed report link stays valid unless the site says otherwise.
 DEFAULT_REPORT_LINK_DAYS = 180
@@ -195,5 +202,24 @@ def liaison_visit_log(
             created_by=user,
         )
         for photo in photos:
-            LiaisonVisitPhoto.objects.create(visit=visit, image=photo)
+            LiaisonVisitPhoto.objects.create(
+                visit=visit, image=visit_photo_prepared(upload=photo)
+            )
     return visit
+
+
+def visit_photo_prepared(*, upload: UploadedFile) -> ContentFile:
+    """A visit photo as it is stored: upright, at most ``PHOTO_MAX_SIDE`` px, JPEG.
+
+    Re-encoding drops the phone's EXIF block, and with it the GPS position of
+    the household's yard and the phone's make; a 4 MB camera photo becomes a
+    few hundred kilobytes that open fast on the staff's own phones.
+    """
+    upload.seek(0)
+    with Image.open(upload) as original:
+        image = ImageOps.exif_transpose(original).convert("RGB")
+    image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=82, optimize=True)
+    name = (Path(upload.name or "photo").stem[:40] or "photo") + ".jpg"
+    return ContentFile(buffer.getvalue(), name=name)

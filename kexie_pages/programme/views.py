@@ -5,6 +5,7 @@ secret link, no login, see ``kexie_pages.urls``)."""
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -65,6 +66,7 @@ def agreement_detail(
             "parties": agreement_public_parties(agreement),
             "index_url": page.get_url(request),
             "needs": [need for need in agreement.needs.all() if need.live],
+            "today": timezone.localdate(),
         }
     )
     return TemplateResponse(request, "kexie_pages/agreement_detail.html", context)

@@ -209,3 +209,29 @@ def test_visit_form_keeps_input_and_explains(county_staff, make_assignment, coun
     assert not LiaisonVisit.objects.exists()
     no_permission = county_staff("411621", "kexie_pages.view_liaisonvisit")
     assert no_permission.get(url).status_code in (302, 403)
+
+
+def test_visit_edit_offers_only_its_villages_households(county_staff, make_assignment):
+    mine = make_assignment()
+    elsewhere = make_assignment(village="另一个村")
+    elsewhere.households.update(name="别村户主")
+    visit = LiaisonVisit.objects.create(assignment=mine, work_done="指导")
+    staff = county_staff(None, *VISIT_PERMS)
+    html = staff.get(
+        reverse("wagtailsnippets_kexie_pages_liaisonvisit:edit", args=[visit.pk])
+    ).content.decode()
+    assert HOUSEHOLD_NAME in html
+    assert "别村户主" not in html
+
+
+def test_agreement_form_offers_its_countys_needs(
+    county_staff, make_agreement, make_need, county
+):
+    make_need(title="扶沟县的需求")
+    make_need(title="西华县的需求", county=county("西华县"))
+    agreement = make_agreement()
+    staff = county_staff(None, *AGREEMENT_PERMS)
+    html = staff.get(
+        reverse("wagtailsnippets_kexie_pages_agreement:edit", args=[agreement.pk])
+    ).content.decode()
+    assert "扶沟县的需求" in html and "西华县的需求" not in html

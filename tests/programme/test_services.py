@@ -112,3 +112,29 @@ def test_drafts_take_no_progress_reports(make_agreement):
         agreement=make_agreement(status="signed"), text="已完成第一次培训"
     )
     assert report.source == "staff"
+
+
+def test_visit_photos_are_stored_small_upright_and_without_exif(make_assignment):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from kexie_pages.programme.services import PHOTO_MAX_SIDE, liaison_visit_log
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0112] = 6  # Orientation: rotated 90°, as phones store portrait photos
+    buffer = io.BytesIO()
+    Image.new("RGB", (4000, 3000), (40, 140, 70)).save(buffer, "JPEG", exif=exif)
+    upload = SimpleUploadedFile("IMG_0001.jpg", buffer.getvalue(), "image/jpeg")
+
+    visit = liaison_visit_log(
+        assignment=make_assignment(), work_done="指导", photos=[upload]
+    )
+    stored = visit.photos.get().image
+    with stored.open("rb") as handle, Image.open(handle) as image:
+        assert image.size == (1200, PHOTO_MAX_SIDE)  # upright portrait
+        assert not image.getexif()
+        assert image.format == "JPEG"
+    assert stored.name.endswith(".jpg")

@@ -85,6 +85,18 @@ def test_agreement_page_shows_progress_and_public_fields_only(
     assert agreement.report_token not in html
 
 
+def test_overdue_deliverables_are_marked(client, agreements_page, make_agreement):
+    running = make_agreement(status="in_progress")  # its deliverable was due 2026-10-31
+    running.deliverables.update(
+        due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    html = client.get(agreements_page.agreement_url(running)).content.decode()
+    assert "已逾期" in html
+    running.deliverables.update(done_on=timezone.localdate())
+    html = client.get(agreements_page.agreement_url(running)).content.decode()
+    assert "已逾期" not in html
+
+
 def test_unlisted_directory_entries_are_not_named(
     client, agreements_page, make_agreement, think_tank
 ):
@@ -198,3 +210,44 @@ def test_guards_honeypot_token_and_rate_limit(client, make_agreement, form_token
         refused = client.get("/agreement-report/guess-2/")
         assert refused.status_code == 429
         assert "请稍等" in refused.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/agreements/?county=%00&kind=%00&status=%00",
+        "/agreements/?page=99999&county=" + "9" * 500,
+        "/agreements/99999999999999999999/",
+        "/agreement-report/" + "a" * 300 + "/",
+        "/agreement-report/%00/",
+        "/agreement-report/%E5%8D%8F%E8%AE%AE/",
+        "/api/v3/kexie/agreements/?county=%00",
+        "/api/v3/kexie/agreements/99999999999999999999/",
+    ],
+)
+def test_hostile_addresses_are_never_a_server_error(client, agreements_page, path):
+    client.raise_request_exception = False
+    response = client.get(path)
+    assert response.status_code < 500
+    assert response.status_code in (200, 400, 404)
+
+
+def test_list_and_api_queries_do_not_grow_with_agreements(
+    client, agreements_page, make_agreement
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    agreements_page.per_page = 20
+    agreements_page.save()
+    make_agreement(status="signed")
+    count(agreements_page.url)  # warms the menu, site and settings caches
+    few = count(agreements_page.url), count("/api/v3/kexie/agreements/")
+    for number in range(6):
+        make_agreement(status="in_progress", title=f"协议{number}")
+    assert (count(agreements_page.url), count("/api/v3/kexie/agreements/")) == few
