@@ -378,7 +378,7 @@ def register_checkin_menu_item():
     return PermissionMenuItem(
         gettext_lazy("Course check-in"),
         reverse("kexie_results_checkin"),
-        icon_name="tick",
+        icon_name="check",
         order=311,
         name="kexie-checkin",
         permission=CHECKIN_PERMISSION,

@@ -19,11 +19,11 @@ if TYPE_CHECKING:
 
 #: Series colours (green, amber, blue, brown, red, purple), ≥ 3:1 against white.
 PALETTE = ["#2e7d32", "#b26a00", "#1565c0", "#6d4c41", "#c62828", "#6a1b9a"]
-WIDTH = 360
+WIDTH = 340
 LABEL_WIDTH = 84
 VALUE_WIDTH = 44
-ROW_HEIGHT = 22
-BAR_HEIGHT = 14
+ROW_HEIGHT = 24
+BAR_HEIGHT = 16
 LEGEND_ROW = 18
 
 
@@ -33,6 +33,14 @@ class Series:
 
     name: str
     colour: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart with its visible title (the SVG's own title is for screen readers)."""
+
+    title: str
+    svg: SafeString
 
 
 def _scale(maximum: float) -> float:
@@ -45,7 +53,7 @@ def _svg(title: str, height: int, body: SafeString, *, chart_id: str) -> SafeStr
     return format_html(
         '<svg class="chart" id="{id}" role="img" aria-labelledby="{id}-title" '
         'viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        'xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="sans-serif">'
+        'xmlns="http://www.w3.org/2000/svg" font-size="13" font-family="sans-serif">'
         '<title id="{id}-title">{title}</title>{body}</svg>',
         id=chart_id,
         w=WIDTH,
@@ -62,7 +70,7 @@ def bar_chart(
     items: Sequence[tuple[str, int]],
     targets: Sequence[int | None] | None = None,
     colour: str = PALETTE[0],
-) -> SafeString:
+) -> Chart:
     """Horizontal bars, one per ``(label, value)``; a dark tick marks each target."""
     maximum = max([v for _l, v in items] + [t or 0 for t in (targets or [])] + [0])
     scale = _scale(maximum)
@@ -103,11 +111,14 @@ def bar_chart(
                 )
             )
     height = max(len(items), 1) * ROW_HEIGHT + 4
-    return _svg(
+    return Chart(
         title,
-        height,
-        format_html_join("", "{}", ((p,) for p in parts)),
-        chart_id=chart_id,
+        _svg(
+            title,
+            height,
+            format_html_join("", "{}", ((p,) for p in parts)),
+            chart_id=chart_id,
+        ),
     )
 
 
@@ -118,7 +129,7 @@ def stacked_bar_chart(
     labels: Sequence[str],
     series: Sequence[Series],
     values: Sequence[Sequence[int]],
-) -> SafeString:
+) -> Chart:
     """Horizontal stacked bars: ``values[row][series]``; a legend on top."""
     totals = [sum(row) for row in values]
     scale = _scale(max(totals + [0]))
@@ -180,11 +191,14 @@ def stacked_bar_chart(
             )
         )
     height = top + max(len(labels), 1) * ROW_HEIGHT + 4
-    return _svg(
+    return Chart(
         title,
-        height,
-        format_html_join("", "{}", ((p,) for p in parts)),
-        chart_id=chart_id,
+        _svg(
+            title,
+            height,
+            format_html_join("", "{}", ((p,) for p in parts)),
+            chart_id=chart_id,
+        ),
     )
 
 
@@ -198,7 +212,7 @@ class Panel:
     """One figure as the dashboard and the results page show it: charts and the table."""
 
     table: "Table"
-    charts: list[SafeString]
+    charts: list[Chart]
 
 
 def figure_panels(figures: "Figures") -> list[Panel]:
@@ -210,7 +224,7 @@ def figure_panels(figures: "Figures") -> list[Panel]:
     tables = {table.key: table for table in figures.tables()}
     month_labels = [_("%(month)d月") % {"month": m.month.month} for m in courses.months]
 
-    def numbers(key: str, rows) -> SafeString:
+    def numbers(key: str, rows) -> Chart:
         return bar_chart(
             chart_id=f"chart-{key}",
             title=tables[key].title,

@@ -83,6 +83,11 @@ class PeriodForm(forms.Form):
         help_text=_("1–4 for a quarter, 1–12 for a month."),
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The empty form shows this year, as the figures below it do.
+        self.fields["year"].initial = timezone.localdate().year
+
     def chosen_period(self, today: datetime.date | None = None) -> Period:
         """The chosen period; this year when nothing (valid) was chosen."""
         today = today or timezone.localdate()
