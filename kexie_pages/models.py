@@ -15,6 +15,7 @@ from .base.models import (
 from .booklets.models import (
     BookletDownloadCount,
     BookletIndexPage,
+    BookletLiteEdition,
     BookletPage,
     BookletRelatedPage,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "Association",
     "BookletDownloadCount",
     "BookletIndexPage",
+    "BookletLiteEdition",
     "BookletPage",
     "BookletRelatedPage",
     "County",
