@@ -13,6 +13,7 @@ from .base.models import (
 from .booklets.models import (
     BookletDownloadCount,
     BookletIndexPage,
+    BookletLiteEdition,
     BookletPage,
     BookletRelatedPage,
 )
@@ -126,6 +127,7 @@ __all__ = [
     "Attendance",
     "BookletDownloadCount",
     "BookletIndexPage",
+    "BookletLiteEdition",
     "BookletPage",
     "BookletRelatedPage",
     "BrandActivity",

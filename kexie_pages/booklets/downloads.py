@@ -55,6 +55,7 @@ from django.http import (
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext
 from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.documents.models import document_served
@@ -227,16 +228,30 @@ def first_download_this_hour(request: HttpRequest, booklet_id: int) -> bool:
     )
 
 
-def serve_booklet_file(request: HttpRequest, booklet) -> HttpResponseBase:
-    """The booklet's ``download/`` route: serve the PDF and count it."""
+def serve_booklet_file(
+    request: HttpRequest, booklet, *, lite: bool = False
+) -> HttpResponseBase:
+    """The booklet's ``download/`` route: serve the PDF and count it.
+
+    ``lite``: its lite edition (``download/lite/``), counted as a download of
+    the booklet like the original.
+    """
     if booklet.document is None:
         raise Http404("This booklet has no file.")
-    response = serve_document(
-        request,
-        booklet.document,
-        filename=booklet.download_filename(),
-        fallback=f"booklet-{booklet.pk}.{booklet.document.file_extension or 'pdf'}",
-    )
+    document, filename = booklet.document, booklet.download_filename()
+    fallback = f"booklet-{booklet.pk}.{document.file_extension or 'pdf'}"
+    if lite:
+        edition = booklet.lite_edition()
+        if edition is None or edition.lite is None:
+            raise Http404("This booklet has no lite edition.")
+        document = edition.lite
+        stem, _dot, extension = filename.rpartition(".")
+        filename = gettext("%(title)s (lite).%(extension)s") % {
+            "title": stem,
+            "extension": extension,
+        }
+        fallback = f"booklet-{booklet.pk}-lite.pdf"
+    response = serve_document(request, document, filename=filename, fallback=fallback)
     if is_new_download(request, response) and first_download_this_hour(
         request, booklet.pk
     ):

@@ -234,7 +234,12 @@ class BookletPage(PinyinSlugMixin, RoutablePageMixin, Page):
     def save(self, *args, **kwargs):
         if self.document is None or self.file_hash != self.document.get_file_hash():
             self.refresh_file_facts()
-        return super().save(*args, **kwargs)
+        saved = super().save(*args, **kwargs)
+        if self.document is not None:
+            from .tasks import booklet_lite_schedule
+
+            booklet_lite_schedule(document=self.document, file_size=self.file_size)
+        return saved
 
     def refresh_file_facts(self) -> None:
         """Re-read size and page count from the document (a bad file leaves them
@@ -316,11 +321,29 @@ class BookletPage(PinyinSlugMixin, RoutablePageMixin, Page):
 
     # --- routes ----------------------------------------------------------------
 
+    def lite_edition(self) -> "BookletLiteEdition | None":
+        """The lite edition of the current PDF, once made and worth offering."""
+        if self.document_id is None:
+            return None
+        return (
+            BookletLiteEdition.objects.filter(
+                original_id=self.document_id,
+                source_hash=self.file_hash,
+                lite__isnull=False,
+            )
+            .select_related("lite")
+            .first()
+        )
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         source = clean_source(request.GET.get("src", ""))
         download = self.download_path
         context["download_link"] = f"{download}?src={source}" if source else download
+        context["lite"] = lite = self.lite_edition()
+        if lite:
+            lite_path = self.url + self.reverse_subpage("download_lite")
+            context["lite_link"] = f"{lite_path}?src={source}" if source else lite_path
         context["related"] = [
             link.page.specific
             for link in self.related_pages.select_related("page")
@@ -333,6 +356,12 @@ class BookletPage(PinyinSlugMixin, RoutablePageMixin, Page):
         from . import views
 
         return views.booklet_download(request, self)
+
+    @path("download/lite/", name="download_lite")
+    def download_lite_route(self, request: HttpRequest) -> HttpResponseBase:
+        from . import views
+
+        return views.booklet_download(request, self, lite=True)
 
     @path("qr-svg/", name="qr_svg")
     def qr_svg_route(self, request: HttpRequest) -> HttpResponse:
@@ -407,3 +436,37 @@ class BookletDownloadCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booklet_id} {self.month:%Y-%m} {self.source}: {self.count}"
+
+
+class BookletLiteEdition(models.Model):
+    """The lighter copy of a booklet PDF over 1 MB (``booklets.lite``).
+
+    One per original document, for the file whose hash it records; ``lite`` is
+    empty when the rewrite saved too little to be worth offering (a PDF of text
+    only, say). The lite file is a Wagtail document in the original's
+    collection, so the same privacy rules serve it.
+    """
+
+    original = models.OneToOneField(
+        "wagtaildocs.Document",
+        verbose_name=_("original PDF"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    source_hash = models.CharField(_("hash of the original"), max_length=40)
+    lite = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("lite PDF"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("lite booklet edition")
+        verbose_name_plural = _("lite booklet editions")
+
+    def __str__(self) -> str:
+        return f"{self.original_id} → {self.lite_id}"

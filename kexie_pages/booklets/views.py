@@ -52,9 +52,12 @@ def booklet_download_link(request: HttpRequest, booklet_id: int) -> HttpResponse
     return serve_chain(booklet, request, [], {})
 
 
-def booklet_download(request: HttpRequest, page: BookletPage) -> HttpResponseBase:
-    """Serve the PDF (ranges, Chinese filename) and count the download."""
-    return serve_booklet_file(request, page)
+def booklet_download(
+    request: HttpRequest, page: BookletPage, *, lite: bool = False
+) -> HttpResponseBase:
+    """Serve the PDF, or its lite edition (ranges, Chinese filename), and count
+    the download."""
+    return serve_booklet_file(request, page, lite=lite)
 
 
 def booklet_qr(

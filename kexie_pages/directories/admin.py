@@ -66,10 +66,21 @@ from .models import (
     TechLeader,
     directory_name,
 )
-from .reading import PREVIEW_ROWS, DirectoryImportError, ImportResult, max_upload_bytes
+from .reading import (
+    PREVIEW_ROWS,
+    DirectoryImportError,
+    ImportResult,
+    directory_check,
+    max_upload_bytes,
+)
 from .selectors import directory_search
 from .services import directory_import
-from .uploads import pending_upload_delete, pending_upload_read, pending_upload_save
+from .uploads import (
+    pending_checked_save,
+    pending_upload_delete,
+    pending_upload_read,
+    pending_upload_save,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -469,7 +480,7 @@ class DirectoryActionView(View):
             result=result,
             counts=result.counts,
             shown_rows=shown,
-            hidden_count=max(0, len(result.rows) - limit),
+            hidden_count=max(0, result.total - limit),
         )
 
     def pending(self, request, token: str) -> dict | None:
@@ -507,12 +518,14 @@ class DirectoryImportView(DirectoryActionView):
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            result = directory_import(
+            # The checked rows are kept with the upload: confirming writes
+            # them without reading and checking the file again.
+            result = directory_check(
                 directory=self.directory,
                 content=content,
                 filename=upload.name,
                 file_format=form.cleaned_data["format"] or None,
-                dry_run=True,
+                keep_checked=True,
             )
         except DirectoryImportError as error:
             for message in error.messages:
@@ -521,11 +534,12 @@ class DirectoryImportView(DirectoryActionView):
                 request, "kexie_pages/admin/directory_import.html", form=form
             )
         token = pending_upload_save(content=content)
+        pending_checked_save(token=token, content=content, result=result)
         request.session[self.session_key(token)] = {
             "directory": self.directory,
             "filename": upload.name,
             "format": form.cleaned_data["format"],
-            "rows": len(result.rows),
+            "rows": result.total,
         }
         return self.render_preview(request, token, upload.name, result)
 

@@ -38,7 +38,7 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -56,9 +56,14 @@ from django_tasks.backends.immediate import ImmediateBackend
 
 from ..exceptions import KexiePagesError
 from .models import DirectoryImportJob, ImportJobPhase, ImportJobStatus
-from .reading import DirectoryImportError, ImportResult
-from .services import directory_import
-from .uploads import pending_upload_delete, pending_upload_exists, pending_upload_read
+from .reading import DirectoryImportError, ImportResult, Progress
+from .services import directory_import, directory_import_checked
+from .uploads import (
+    pending_checked_read,
+    pending_upload_delete,
+    pending_upload_exists,
+    pending_upload_read,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +131,25 @@ def import_job_start(
             task_id=f"process:{pid}", heartbeat_at=timezone.now()
         )
     else:
-        result = directory_import_task.enqueue(job.pk)
+        try:
+            result = directory_import_task.enqueue(job.pk)
+        except Exception as error:  # any backend's failure to queue
+            # The task backend (its database table, Redis) refused the job:
+            # say so on the job's page rather than answer with a server error.
+            logger.exception("Directory import job %s could not be queued", job.pk)
+            _finish(
+                job,
+                ImportJobStatus.FAILED,
+                retryable=True,
+                message=gettext(
+                    "The import could not be handed to the background worker, so it "
+                    "did not start and nothing was written. Retry it in a moment; if "
+                    "it fails again, ask the site's administrator to check the task "
+                    "queue. (%(error)s)"
+                )
+                % {"error": type(error).__name__},
+            )
+            return job
         DirectoryImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()
     return job
@@ -399,15 +422,7 @@ def import_job_run(*, job_id: int) -> str:
     keep_upload = False
     with translation.override(settings.LANGUAGE_CODE):
         try:
-            result = directory_import(
-                directory=job.directory,
-                content=pending_upload_read(token=job.token),
-                filename=job.filename,
-                file_format=job.file_format or None,
-                dry_run=False,
-                progress=progress,
-                before_commit=done,
-            )
+            result = _import_pending(job, progress=progress, before_commit=done)
         except _Abandoned:
             # Failed as dead and perhaps retried already: leave the job and
             # its upload to whoever has them now.
@@ -459,6 +474,35 @@ def import_job_run(*, job_id: int) -> str:
                 pending_upload_delete(token=job.token)
             cache.delete(_cache_key(job.pk))
     return job.status
+
+
+def _import_pending(
+    job: DirectoryImportJob,
+    *,
+    progress: Progress,
+    before_commit: Callable[[ImportResult], None],
+) -> ImportResult:
+    """Write the job's upload: the rows its preview checked when they are kept
+    (``uploads.pending_checked_read``), else the upload read and checked anew."""
+    content = pending_upload_read(token=job.token)
+    checked = pending_checked_read(
+        token=job.token, directory=job.directory, content=content
+    )
+    if checked is None:
+        return directory_import(
+            directory=job.directory,
+            content=content,
+            filename=job.filename,
+            file_format=job.file_format or None,
+            dry_run=False,
+            progress=progress,
+            before_commit=before_commit,
+        )
+    del content  # the file's bytes are not needed again: up to 20 MB
+    progress(checked.total, checked.total)  # checked: on to writing
+    return directory_import_checked(
+        result=checked, progress=progress, before_commit=before_commit
+    )
 
 
 def _counts(result: ImportResult) -> dict[str, int]:

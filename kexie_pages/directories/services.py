@@ -3,14 +3,17 @@
 Why not ``Resource.import_data``: it loads, compares and saves one row at a
 time (a query or more per row, about 0.05× a raw ``bulk_create``), and its
 bulk mode cannot update many-to-many fields. Here the rows checked by
-``reading.directory_check`` are written with ``bulk_create`` / ``bulk_update``
-and bulk inserts into the many-to-many tables, all in one transaction; the
+``reading.directory_check`` are read back from its spool 500 at a time, matched
+against the saved entries again and written with ``bulk_create`` /
+``bulk_update`` and bulk inserts into the many-to-many tables, all in one
+transaction; the
 search index is updated in bulk by ``directory_index_task``, one task per 500
 rows (at once by default, or by a django-tasks worker). The resources' own
 fields and widgets still do every conversion, so the column contract lives in
 one place, and ``import_data`` remains usable with the same resources.
 """
 
+from collections import Counter
 from collections.abc import Callable
 
 from django.db import DatabaseError, transaction
@@ -22,6 +25,7 @@ from modelsearch.backends import get_search_backends
 from .models import DIRECTORIES, DirectoryEntry, directory_name
 from .reading import (
     BATCH_SIZE,
+    CheckedRows,
     DirectoryImportError,
     ImportResult,
     Progress,
@@ -29,6 +33,7 @@ from .reading import (
     directory_check,
     m2m_fields,
     m2m_through,
+    match_rows,
 )
 
 
@@ -73,12 +78,34 @@ def directory_import(
         filename=filename,
         file_format=file_format,
         progress=progress,
+        keep_checked=not dry_run,
     )
-    if dry_run or result.has_errors:
+    if dry_run or result.has_errors or result.checked is None:
         return result
+    return directory_import_checked(
+        result=result, progress=progress, before_commit=before_commit
+    )
+
+
+def directory_import_checked(
+    *,
+    result: ImportResult,
+    progress: Progress | None = None,
+    before_commit: Callable[[ImportResult], None] | None = None,
+) -> ImportResult:
+    """Write the rows ``directory_check`` spooled to ``result.checked``, all or none.
+
+    The rows are matched against the saved entries again as they are written
+    (what was new at the preview may exist by now), 500 at a time, so
+    ``result.counts`` says what this import did. The spool is closed after.
+    """
+    checked = result.checked
+    if checked is None or result.has_errors:
+        raise ValueError("Only a checked result without errors can be written.")
+    result.counts = Counter()
     try:
         with transaction.atomic():
-            _apply(DIRECTORIES[directory], result.rows, progress)
+            _apply(DIRECTORIES[result.directory], checked, result, progress)
             if before_commit:
                 before_commit(result)
     except DatabaseError as error:
@@ -86,49 +113,57 @@ def directory_import(
             gettext("The database refused the import; nothing was written. (%(error)s)")
             % {"error": error}
         ) from error
+    finally:
+        checked.close()
+        result.checked = None
     result.applied = True
     return result
 
 
 def _apply(
-    model: type[DirectoryEntry], rows: list[RowResult], progress: Progress | None
+    model: type[DirectoryEntry],
+    checked: CheckedRows,
+    result: ImportResult,
+    progress: Progress | None,
 ) -> None:
-    """Write the new and changed rows, 500 at a time.
+    """Match and write the checked rows, 500 at a time.
 
-    Each batch's model instances, many-to-many links and search-index entries
-    are built, written and dropped before the next, so memory does not grow
-    with the file beyond the checked rows themselves.
+    Each batch's rows, model instances, many-to-many links and search-index
+    entries are read, built, written and dropped before the next, so memory
+    stays one batch deep whatever the file's size.
     """
     now = timezone.now()
-    touched = [row for row in rows if row.status in ("new", "update")]
-    update_fields = sorted(
-        {name for row in touched if row.status == "update" for name in row.values}
-        | {"updated_at"}
-        | ({"name_pinyin"} if hasattr(model, "name_pinyin") else set())
-    )
     directory = directory_name(model)
-    for start in range(0, len(touched), BATCH_SIZE):
-        batch = touched[start : start + BATCH_SIZE]
+    done = 0
+    for batch in checked.batches():
+        match_rows(model, batch)
         new_objects, changed_objects = [], []
-        instances: list[DirectoryEntry] = []  # one per row of the batch
+        touched: list[tuple[RowResult, DirectoryEntry]] = []
+        update_fields = {"updated_at"} | (
+            {"name_pinyin"} if hasattr(model, "name_pinyin") else set()
+        )
         for row in batch:
+            result.counts[row.status] += 1
             if row.status == "new":
-                instance = row.instance = model(**row.values)
+                instance = model(**row.values)
                 new_objects.append(instance)
-            else:
-                # _match_rows gives every "update" row its entry.
+            elif row.status == "update":
+                # match_rows gives every "update" row its entry.
                 if row.instance is None:
                     raise RuntimeError(f"Row {row.number} has no entry to update.")
                 instance = row.instance
                 for name, value in row.values.items():
                     setattr(instance, name, value)
+                update_fields.update(row.values)
                 instance.updated_at = now
                 changed_objects.append(instance)
+            else:
+                continue
             instance.fill_derived_fields()
-            instances.append(instance)
+            touched.append((row, instance))
         model.objects.bulk_create(new_objects)
         if changed_objects:
-            model.objects.bulk_update(changed_objects, update_fields)
+            model.objects.bulk_update(changed_objects, sorted(update_fields))
         for m2m in m2m_fields(model):
             through = m2m_through(m2m)
             source = m2m.m2m_field_name()
@@ -139,14 +174,15 @@ def _apply(
             through._default_manager.bulk_create(
                 [
                     through(**{f"{source}_id": instance.pk, f"{target}_id": pk})
-                    for row, instance in zip(batch, instances, strict=True)
+                    for row, instance in touched
                     for pk in row.related.get(m2m.name, [])
                 ],
                 batch_size=BATCH_SIZE * 4,
             )
-        directory_index_task.enqueue(directory, [instance.pk for instance in instances])
-        for row in batch:
-            row.instance = None
-            row.values = row.related = {}
+        if touched:
+            directory_index_task.enqueue(
+                directory, [instance.pk for _row, instance in touched]
+            )
+        done += len(batch)
         if progress:
-            progress(start + len(batch), len(touched))
+            progress(done, result.total)

@@ -117,3 +117,27 @@ def covered_booklet(booklet):
     booklet.save_revision().publish()
     booklet.refresh_from_db()
     return booklet
+
+
+@pytest.fixture
+def picture_pdf() -> Callable[..., bytes]:
+    """``picture_pdf()``: a four-page booklet of print-quality photographs
+    (noise, which compresses like a photo) under a line of text each, ~2.3 MB."""
+    from fpdf import FPDF
+
+    def make(pages: int = 4) -> bytes:
+        pdf = FPDF()
+        pdf.set_font("helvetica", size=12)
+        for number in range(pages):
+            pdf.add_page()
+            pdf.multi_cell(
+                0, 8, f"Page {number + 1}. Wheat scab control: spray at flowering. " * 3
+            )
+            buffer = io.BytesIO()
+            PILImage.effect_noise((1000, 800), 60).convert("RGB").save(
+                buffer, format="JPEG", quality=90
+            )
+            pdf.image(buffer, x=10, y=60, w=190)
+        return bytes(pdf.output())
+
+    return make

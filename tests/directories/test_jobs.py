@@ -18,6 +18,7 @@ from django.db import (
     transaction,
 )
 from django.utils import timezone
+from django_tasks.backends.dummy import DummyBackend
 
 from kexie_pages.base.storage import private_storage
 from kexie_pages.directories import jobs as directory_jobs
@@ -84,7 +85,10 @@ def test_with_a_worker_backend_the_job_waits_and_the_page_refreshes(
     assert Expert.objects.count() == 4
 
 
-def test_progress_is_recorded_every_batch(admin_client, settings, monkeypatch):
+@pytest.mark.parametrize("checked_rows_kept", [True, False])
+def test_progress_is_recorded_every_batch(
+    admin_client, settings, monkeypatch, checked_rows_kept
+):
     settings.TASKS = DUMMY
     monkeypatch.setattr(directory_reading, "BATCH_SIZE", 2)
     monkeypatch.setattr(directory_services, "BATCH_SIZE", 2)
@@ -98,14 +102,25 @@ def test_progress_is_recorded_every_batch(admin_client, settings, monkeypatch):
         beat(self, in_transaction=in_transaction, **fields)
 
     monkeypatch.setattr(directory_jobs._Heartbeat, "__call__", spy)
-    confirm(admin_client, sample("experts", 5))
+    token, _response = confirm(admin_client, sample("experts", 5))
+    if not checked_rows_kept:  # an upload kept before the checked rows were
+        private_storage().delete(f"kexie_imports/{token}.checked")
     job = DirectoryImportJob.objects.get()
     import_job_run(job_id=job.pk)
     # The rows are written in one transaction: the progress made inside it
-    # goes where other processes can see it before the commit.
+    # goes where other processes can see it before the commit. With the
+    # preview's checked rows kept, the job goes straight to writing them.
+    checking = (
+        []
+        if checked_rows_kept
+        else [
+            ("checking", 2, 0, False),
+            ("checking", 4, 0, False),
+            ("checking", 5, 0, False),
+        ]
+    )
     assert seen == [
-        ("checking", 2, 0, False),
-        ("checking", 4, 0, False),
+        *checking,
         ("writing", 0, 5, False),
         ("writing", 2, 5, True),
         ("writing", 4, 5, True),
@@ -141,7 +156,9 @@ def test_rows_with_errors_fail_the_job_and_write_nothing(admin_client, settings)
     settings.TASKS = DUMMY
     rows = sample("experts", 3)
     token, response = confirm(admin_client, rows)
-    # The file changes between the preview and the worker: a row goes bad.
+    # Without the preview's checked rows (an upload kept by an older
+    # version), the job checks the file itself: a row has gone bad.
+    private_storage().delete(f"kexie_imports/{token}.checked")
     rows[1]["联系电话"] = "12345"
     private_storage().delete(f"kexie_imports/{token}")
     private_storage().save(
@@ -467,7 +484,7 @@ def test_done_is_committed_with_the_rows_or_not_at_all(
     token, response = confirm(admin_client, sample("experts", 3))
     job = DirectoryImportJob.objects.get()
     seen = []
-    real_import = directory_jobs.directory_import
+    real_import = directory_jobs.directory_import_checked
 
     def failing_commit(**kwargs):
         done = kwargs.pop("before_commit")
@@ -479,7 +496,7 @@ def test_done_is_committed_with_the_rows_or_not_at_all(
 
         return real_import(before_commit=then_fail, **kwargs)
 
-    monkeypatch.setattr(directory_jobs, "directory_import", failing_commit)
+    monkeypatch.setattr(directory_jobs, "directory_import_checked", failing_commit)
     assert import_job_run(job_id=job.pk) == "failed"
     assert seen == ["done"]  # written inside, before the commit ...
     job.refresh_from_db()
@@ -499,4 +516,92 @@ def test_a_job_process_that_cannot_start_fails_the_job_not_the_request(
     page = admin_client.get(response["Location"]).content.decode()
     assert "导入无法启动，未写入任何数据。" in page
     assert f'action="{EXPERTS}job/{job.pk}/retry/"' in page
+    assert private_storage().exists(f"kexie_imports/{token}")
+
+
+def test_confirm_writes_the_rows_the_preview_checked_without_reading_the_file_again(
+    admin_client, monkeypatch
+):
+    response = admin_client.post(
+        EXPERTS + "import/",
+        {
+            "file": SimpleUploadedFile(
+                "专家.csv", csv_bytes(table("experts", sample("experts", 3)))
+            )
+        },
+    )
+    token = response.context["token"]
+    assert private_storage().exists(f"kexie_imports/{token}.checked")
+
+    def no_second_read(*args, **kwargs):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(directory_reading, "read_rows", no_second_read)
+    admin_client.post(EXPERTS + "confirm/", {"token": token, "confirm": "1"})
+    job = DirectoryImportJob.objects.get()
+    assert job.status == "done", job.message
+    assert job.counts == {"new": 3, "update": 0, "unchanged": 0, "error": 0}
+    assert Expert.objects.count() == 3
+    assert not private_storage().exists(f"kexie_imports/{token}.checked")
+
+
+def test_rows_are_matched_again_when_confirmed(admin_client, load):
+    rows = sample("experts", 3)
+    response = admin_client.post(
+        EXPERTS + "import/",
+        {"file": SimpleUploadedFile("专家.csv", csv_bytes(table("experts", rows)))},
+    )
+    assert response.context["counts"]["new"] == 3
+    load("experts", rows[:1])  # someone imports the first row meanwhile
+    admin_client.post(
+        EXPERTS + "confirm/", {"token": response.context["token"], "confirm": "1"}
+    )
+    job = DirectoryImportJob.objects.get()
+    assert job.status == "done", job.message
+    assert job.counts == {"new": 2, "update": 0, "unchanged": 1, "error": 0}
+    assert Expert.objects.count() == 3
+
+
+def test_an_upload_changed_after_its_preview_is_not_imported(admin_client, settings):
+    settings.TASKS = DUMMY
+    rows = sample("experts", 3)
+    token, _response = confirm(admin_client, rows)
+    job = DirectoryImportJob.objects.get()
+    storage = private_storage()
+    storage.delete(f"kexie_imports/{token}")
+    storage.save(
+        f"kexie_imports/{token}",
+        io.BytesIO(csv_bytes(table("experts", sample("experts", 4, seed=9)))),
+    )
+    assert import_job_run(job_id=job.pk) == "failed"
+    job.refresh_from_db()
+    assert "预览之后上传的文件已改变" in job.message
+    assert Expert.objects.count() == 0
+
+
+def test_without_checked_rows_the_upload_is_checked_again(admin_client, settings):
+    settings.TASKS = DUMMY
+    token, _response = confirm(admin_client, sample("experts", 3))
+    private_storage().delete(f"kexie_imports/{token}.checked")
+    job = DirectoryImportJob.objects.get()
+    assert import_job_run(job_id=job.pk) == "done"
+    assert Expert.objects.count() == 3
+
+
+class RefusingBackend(DummyBackend):
+    """A task backend whose queue is down."""
+
+    def enqueue(self, task, args, kwargs):
+        raise ConnectionError("queue down")
+
+
+def test_a_job_the_task_queue_refuses_fails_with_a_reason(admin_client, settings):
+    settings.TASKS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
+    token, response = confirm(admin_client, sample("experts", 3))
+    job = DirectoryImportJob.objects.get()
+    assert response.status_code == 302
+    assert job.status == "failed" and job.retryable
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "导入无法交给后台任务进程" in page
+    assert Expert.objects.count() == 0
     assert private_storage().exists(f"kexie_imports/{token}")

@@ -233,6 +233,32 @@ def test_duplicate_key_in_the_file(import_rows):
     assert "与第 2 行的姓名+工作单位相同" in result.error_lines()[0]
 
 
+def test_a_large_file_keeps_only_the_rows_the_preview_shows(import_rows):
+    rows = sample("experts", 1200, seed=3)
+    rows[1150]["姓名"], rows[1150]["工作单位"] = rows[2]["姓名"], rows[2]["工作单位"]
+    rows[700]["联系电话"] = "12345"
+    result = import_rows("experts", rows, dry_run=False)
+    assert result.total == 1200
+    assert result.counts == {"new": 1198, "error": 2}
+    # The first 200 rows and the two with errors; not 1,200 rows in memory.
+    assert [r.number for r in result.rows[198:]] == [200, 201, 702, 1152]
+    lines = result.error_lines()
+    assert lines[0].startswith("第 702 行「联系电话」")
+    assert lines[1].startswith("第 1152 行「姓名」：与第 4 行的姓名+工作单位相同")
+    assert Expert.objects.count() == 0 and not result.applied
+
+
+def test_a_large_file_is_written_in_batches(import_rows):
+    rows = sample("experts", 1200, seed=4)
+    result = import_rows("experts", rows, dry_run=False)
+    assert result.applied and result.counts == {"new": 1200}
+    rows[5]["职称"] = rows[1100]["职称"] = "研究员（二级）"
+    again = import_rows("experts", rows, dry_run=False)
+    assert again.counts == {"unchanged": 1198, "update": 2}
+    assert Expert.objects.filter(title="研究员（二级）").count() == 2
+    assert Expert.objects.count() == 1200
+
+
 def test_a_200_kb_cell():
     rows = sample("experts", 2)
     rows[1]["个人简介"] = "很长" * 100_000
