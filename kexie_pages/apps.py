@@ -85,10 +85,24 @@ def _page_cache_connect() -> None:
     from .courses.models import CourseRegistration
     from .directories.models import DIRECTORIES, ThinkTankPage
     from .needs.models import Need, NeedMatch, NeedsLibraryPage, NeedStatusChange
+    from .news import models as news
+    from .programme import models as programme
+    from .recognition import models as recognition
+    from .results import models as results
 
-    def libraries(_instance) -> list[str]:
+    def figures(_instance) -> list[str]:
+        """The results pages count needs, agreements, courses, trainees and visits."""
+        return page_cache.page_urls(results.ResultsPage.objects.live())
+
+    def libraries(instance) -> list[str]:
         """Every live needs library lists needs and links their pages."""
-        return page_cache.page_urls(NeedsLibraryPage.objects.live())
+        return page_cache.page_urls(NeedsLibraryPage.objects.live()) + figures(instance)
+
+    def agreements(instance) -> list[str]:
+        """Agreements show on the agreements pages, their needs and the figures."""
+        return page_cache.page_urls(
+            programme.AgreementIndexPage.objects.live()
+        ) + libraries(instance)
 
     page_cache.connect_pages()
     for model in (
@@ -119,6 +133,37 @@ def _page_cache_connect() -> None:
         BookletDownloadCount,
         paths=lambda c: page_cache.page_urls([c.booklet]),
     )
+    for model in (
+        programme.Agreement,
+        programme.AgreementDeliverable,
+        programme.AgreementProgressReport,
+        programme.AgreementStatusChange,
+        programme.KeyTownship,
+        programme.BrandActivity,
+    ):
+        page_cache.purge_on_save(model, paths=agreements)
+    for model in (
+        programme.LiaisonVisit,
+        results.Technique,
+        results.CourseTechniques,
+        results.Trainee,
+        results.IncomeProject,
+        results.Attendance,
+        results.TrainingTarget,
+        results.MilestoneStep,
+    ):
+        page_cache.purge_on_save(model, paths=figures)
+    # Awards and honours show on the think tank, the recognition pages and the
+    # API; news links on the pages of what they link. Rare changes: the whole site.
+    for model in (
+        recognition.AwardRound,
+        recognition.Award,
+        recognition.HonourRoll,
+        recognition.HonourEntry,
+        news.NewsCategory,
+        *news.NewsLink.__subclasses__(),
+    ):
+        page_cache.purge_on_save(model)
 
 
 def _site_url_from_settings(**kwargs) -> None:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django_tasks import task
 from modelsearch.backends import get_search_backends
 
+from ..base import cache as page_cache
 from .models import DIRECTORIES, DirectoryEntry, directory_name
 from .reading import (
     BATCH_SIZE,
@@ -117,6 +118,9 @@ def directory_import_checked(
         checked.close()
         result.checked = None
     result.applied = True
+    # bulk_create sends no signal. Entries show on the think tank, on needs
+    # (matches) and in the figures; an import is rare: purge the whole site.
+    page_cache.purge()
     return result
 
 
