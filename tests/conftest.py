@@ -359,3 +359,25 @@ def site_settings(home):
     from kexie_pages.models import OrganisationSettings
 
     return OrganisationSettings.for_site(home.get_site())
+
+
+@pytest.fixture(autouse=True)
+def _content_types_as_stored(request) -> None:
+    """In a transactional test, map content types from the database just restored.
+
+    A test that restores a backup (``kexie_restore`` flushes and re-creates the
+    content types under new ids) leaves the process's id → model cache naming
+    those ids; the serialized rollback brings back the original ids, so a later
+    test would resolve a page's type to the wrong model.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    # Refilled whole: the next rollback's raw saves must find every type in it
+    # (a miss there creates a row that clashes with the restored one).
+    ContentType.objects.clear_cache()
+    ContentType.objects.get_for_models(*apps.get_models())

@@ -36,6 +36,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import File
 from django.core.files.storage import Storage, storages
 from django.core.management import call_command
@@ -216,6 +217,11 @@ def backup_restore(*, path: Path, force: bool = False) -> dict[str, Any]:
         with transaction.atomic():
             call_command("flush", interactive=False, verbosity=0)
             call_command("loaddata", str(data), verbosity=0)
+        # flush re-creates the content types under new ids and loaddata maps the
+        # rows to them: the process's id → model cache would name wrong models.
+        # (Other running server processes must be restarted: README.)
+        ContentType.objects.clear_cache()
+        ContentType.objects.get_for_models(*apps.get_models())
         targets = _storages()
         for member in archive:
             if not member.isfile() or not member.name.startswith("storages/"):

@@ -36,6 +36,7 @@ from ..base.models import County
 from ..base.selectors import counties_all
 from ..booklets.models import BookletDownloadCount
 from ..courses.models import CoursePage, CourseSession
+from ..exceptions import KexiePagesError
 from ..needs.models import Need, NeedStatus
 from ..programme.models import (
     Agreement,
@@ -95,7 +96,7 @@ class Period:
         return months
 
 
-class PeriodInvalid(ValueError):
+class PeriodInvalid(KexiePagesError, ValueError):
     """A period that does not exist (month 13, quarter 5)."""
 
 

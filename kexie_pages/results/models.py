@@ -47,9 +47,10 @@ class CheckInMethod(models.TextChoices):
 class MilestoneKind(models.TextChoices):
     """The programme's steps, each measured by what the data shows (selectors)."""
 
-    NEEDS = "needs", _("Needs reported")
+    # Step names, which share English with figures' labels but not Chinese.
+    NEEDS = "needs", pgettext_lazy("kexie milestone", "Needs reported")
     THINK_TANK = "think_tank", _("Think tank built")
-    AGREEMENTS = "agreements", _("Agreements signed")
+    AGREEMENTS = "agreements", pgettext_lazy("kexie milestone", "Agreements signed")
     PROJECTS = "projects", _("Projects carried out")
     SUMMARY = "summary", _("Year-end summary")
 

@@ -8,6 +8,7 @@ import urllib.parse
 import pytest
 from django.template.defaultfilters import filesizeformat
 from django.test import Client
+from django_tasks import task_backends
 from pypdf import PdfReader
 
 from kexie_pages.booklets.downloads import download_counter
@@ -85,9 +86,20 @@ def test_with_a_worker_the_upload_only_enqueues_it(
     django_capture_on_commit_callbacks,
 ):
     settings.TASKS = DUMMY
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         add_booklet(booklet_index, pdf=picture_pdf())
-    assert len(callbacks) == 1  # the task is queued after the commit ...
+
+    def lite_tasks() -> list:
+        return [
+            r
+            for r in task_backends["default"].results
+            if r.task.func.__name__ == "booklet_lite_task"
+        ]
+
+    assert lite_tasks() == []  # nothing is queued before the commit ...
+    for callback in callbacks:
+        callback()
+    assert len(lite_tasks()) == 1  # ... then once
     assert not BookletLiteEdition.objects.exists()  # ... and not run here
 
 

@@ -82,6 +82,9 @@ def _fuzz(page) -> list[str]:
         )
         @given(case=_cases(operation, page.pk))
         def run(case):
+            # The schema is what is fuzzed; compression has its own tests, and
+            # the WSGI transport does not decode a compressed body.
+            case.headers = {**(case.headers or {}), "Accept-Encoding": "identity"}
             case.call_and_validate(checks=CHECKS)
 
         try:
