@@ -1,13 +1,18 @@
-"""Confirmed directory imports as background jobs, with a heartbeat.
+"""Directory imports as background jobs, with a heartbeat.
 
-``import_job_start`` records a ``DirectoryImportJob`` and has it run:
+A job is of one of two kinds: a check (``ImportJobKind.CHECK``) reads and
+checks an upload and keeps beside it the checked rows and the preview
+(``uploads``), off the request, because 100,000 rows take minutes; a
+confirmed import (``IMPORT``) writes the rows its check kept. Both run the
+same way. ``import_job_start`` records a ``DirectoryImportJob`` and has it run:
 
 * with a worker backend for django-tasks (``django_tasks_db.DatabaseBackend``
   and ``manage.py db_worker``, say), ``directory_import_task`` is enqueued and
   the worker runs it;
 * with Django's default ``ImmediateBackend`` (no ``TASKS`` setting, the
   embedded default), an import of up to ``KEXIE_IMPORT_BACKGROUND_ROWS`` rows
-  (2,000) runs at once, inside the confirming request (a few seconds); a
+  (2,000), or a check of an upload of up to ``KEXIE_CHECK_BACKGROUND_BYTES``
+  (256 KiB), runs at once, inside the request (a few seconds); a
   larger one runs in a process of its own, ``manage.py kexie_import_job <id>``,
   started here and not waited for, so the request returns the job's page at
   once and no web worker timeout (gunicorn kills a request after 30 s, about

@@ -751,3 +751,32 @@ def test_confirming_before_the_check_is_done_is_refused(admin_client, settings):
     )
     assert "文件尚未检查完" in response.content.decode()
     assert DirectoryImportJob.objects.count() == 1
+
+
+def test_a_large_upload_is_checked_off_the_request(admin_client, settings, monkeypatch):
+    """With the immediate backend, an upload over KEXIE_CHECK_BACKGROUND_BYTES
+    is checked in a process of its own: the upload answers with the checking page."""
+    settings.KEXIE_CHECK_BACKGROUND_BYTES = 10
+    started = []
+    monkeypatch.setattr(
+        directory_jobs,
+        "_start_job_process",
+        lambda job_id: started.append(job_id) or 4321,
+    )
+    response = admin_client.post(
+        EXPERTS + "import/",
+        {
+            "file": SimpleUploadedFile(
+                "专家.csv", csv_bytes(table("experts", sample("experts", 3)))
+            )
+        },
+    )
+    job = DirectoryImportJob.objects.get()
+    assert started == [job.pk]
+    assert (job.kind, job.status, job.task_id) == ("check", "queued", "process:4321")
+    page = admin_client.get(response["Location"]).content.decode()
+    assert REFRESH in page and "正在等待后台任务检查文件" in page
+    # The process: ``manage.py kexie_import_job <id>`` runs import_job_run.
+    call_command("kexie_import_job", str(job.pk))
+    preview = admin_client.get(response["Location"])
+    assert preview.context["counts"]["new"] == 3
