@@ -2,9 +2,13 @@
 
 One menu group, 智库, with a list for each directory: Chinese search, filters
 by county, industry category and public flag, inspect views, export of the
-filtered list, and the import flow: upload → dry-run preview of every row →
-confirm, which starts a ``DirectoryImportJob`` (a django-tasks task, see
-``directories.jobs``) whose page shows its progress and then its result.
+filtered list, and the import flow: upload, which starts a check job (a
+``DirectoryImportJob`` of kind ``check``, a django-tasks task, see
+``directories.jobs``) whose page reloads itself while the rows are checked
+and then shows the dry-run preview of every row → confirm, which starts the
+import job whose page shows its progress and then its result. Reading and
+checking 100,000 rows takes minutes: inside the request, gunicorn's 30 s
+timeout would kill it.
 ``wagtail_hooks`` registers the group.
 
 County scope (``base.scoping``): the think tank is the city's, but its entries
@@ -63,6 +67,8 @@ from .models import (
     DemonstrationBase,
     DirectoryImportJob,
     Expert,
+    ImportJobKind,
+    ImportJobStatus,
     TechLeader,
     directory_name,
 )
@@ -70,15 +76,12 @@ from .reading import (
     PREVIEW_ROWS,
     DirectoryImportError,
     ImportResult,
-    directory_check,
     max_upload_bytes,
 )
 from .selectors import directory_search
-from .services import directory_import
 from .uploads import (
-    pending_checked_save,
+    pending_preview_read,
     pending_upload_delete,
-    pending_upload_read,
     pending_upload_save,
 )
 
@@ -504,7 +507,7 @@ class DirectoryImportView(DirectoryActionView):
                     self.model_admin.url_helper.get_action_url("job", job.pk),
                 )
                 for job in DirectoryImportJob.objects.filter(
-                    directory=self.directory
+                    directory=self.directory, kind=ImportJobKind.IMPORT
                 ).select_related("user")[:5]
             ],
         )
@@ -517,31 +520,24 @@ class DirectoryImportView(DirectoryActionView):
             )
         upload = form.cleaned_data["file"]
         content = upload.read()
-        try:
-            # The checked rows are kept with the upload: confirming writes
-            # them without reading and checking the file again.
-            result = directory_check(
-                directory=self.directory,
-                content=content,
-                filename=upload.name,
-                file_format=form.cleaned_data["format"] or None,
-                keep_checked=True,
-            )
-        except DirectoryImportError as error:
-            for message in error.messages:
-                form.add_error("file", message)
-            return self.render(
-                request, "kexie_pages/admin/directory_import.html", form=form
-            )
+        # Reading and checking run as a job: the page it answers with reloads
+        # itself until the preview is ready (DirectoryImportJobView).
         token = pending_upload_save(content=content)
-        pending_checked_save(token=token, content=content, result=result)
         request.session[self.session_key(token)] = {
             "directory": self.directory,
             "filename": upload.name,
             "format": form.cleaned_data["format"],
-            "rows": result.total,
         }
-        return self.render_preview(request, token, upload.name, result)
+        job = import_job_start(
+            directory=self.directory,
+            token=token,
+            filename=upload.name,
+            file_format=form.cleaned_data["format"],
+            user=request.user,
+            size=len(content),
+            kind=ImportJobKind.CHECK,
+        )
+        return redirect(self.model_admin.url_helper.get_action_url("job", job.pk))
 
 
 class DirectoryConfirmView(DirectoryActionView):
@@ -562,6 +558,23 @@ class DirectoryConfirmView(DirectoryActionView):
                 request.session.pop(self.session_key(token), None)
                 messages.info(request, _("Import cancelled; nothing was written."))
                 return redirect(self.url("index"))
+            check = (
+                DirectoryImportJob.objects.filter(
+                    token=token, directory=self.directory, kind=ImportJobKind.CHECK
+                )
+                .order_by("-pk")
+                .first()
+            )
+            if check is None or check.status != ImportJobStatus.DONE:
+                raise DirectoryImportError(
+                    _("The file has not been checked yet: wait for its preview.")
+                )
+            if check.counts.get("error"):
+                raise DirectoryImportError(
+                    _(
+                        "Nothing can be imported until every row is correct. Fix the rows below in your file (or download them, fix them and upload that file) and upload it again."
+                    )
+                )
         except DirectoryImportError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -574,13 +587,14 @@ class DirectoryConfirmView(DirectoryActionView):
             filename=info["filename"],
             file_format=info["format"],
             user=request.user,
-            rows=info.get("rows"),
+            rows=check.rows_total,
         )
         return redirect(self.model_admin.url_helper.get_action_url("job", job.pk))
 
 
 class DirectoryImportJobView(DirectoryActionView):
-    """A confirmed import's progress; reloads itself every two seconds until done.
+    """A check's or a confirmed import's progress; reloads itself every two
+    seconds until done. A finished check shows its preview.
 
     Looking at a running job whose process has died fails it (see
     ``jobs.import_job_progress``); a job that failed for a reason other than
@@ -592,6 +606,8 @@ class DirectoryImportJobView(DirectoryActionView):
     def get(self, request, job_id):
         job = get_object_or_404(DirectoryImportJob, pk=job_id, directory=self.directory)
         job = import_job_progress(job)
+        if job.kind == ImportJobKind.CHECK and job.status == ImportJobStatus.DONE:
+            return self.preview(request, job)
         url_helper = self.model_admin.url_helper
         retries = list(job.retries.order_by("pk")[:1])
         return self.render(
@@ -612,6 +628,21 @@ class DirectoryImportJobView(DirectoryActionView):
             if job.retry_of_id
             else None,
         )
+
+    def preview(self, request, job: DirectoryImportJob):
+        """The preview a finished check kept; gone once confirmed or cancelled."""
+        result = (
+            pending_preview_read(token=job.token, directory=self.directory)
+            if self.pending(request, job.token)
+            else None
+        )
+        if result is None:
+            messages.error(
+                request,
+                _("The uploaded file is no longer available: please upload it again."),
+            )
+            return redirect(self.url("import"))
+        return self.render_preview(request, job.token, job.filename, result)
 
 
 class DirectoryImportRetryView(DirectoryActionView):
@@ -641,13 +672,14 @@ class DirectoryFailedRowsView(DirectoryActionView):
                         "The uploaded file is no longer available: please upload it again."
                     )
                 )
-            result = directory_import(
-                directory=self.directory,
-                content=pending_upload_read(token=token),
-                filename=info["filename"],
-                file_format=info["format"] or None,
-                dry_run=True,
-            )
+            # Every row with an error is in the preview the check kept.
+            result = pending_preview_read(token=token, directory=self.directory)
+            if result is None:
+                raise DirectoryImportError(
+                    _(
+                        "The uploaded file is no longer available: please upload it again."
+                    )
+                )
         except DirectoryImportError as error:
             for message in error.messages:
                 messages.error(request, message)

@@ -1,13 +1,18 @@
-"""Confirmed directory imports as background jobs, with a heartbeat.
+"""Directory imports as background jobs, with a heartbeat.
 
-``import_job_start`` records a ``DirectoryImportJob`` and has it run:
+A job is of one of two kinds: a check (``ImportJobKind.CHECK``) reads and
+checks an upload and keeps beside it the checked rows and the preview
+(``uploads``), off the request, because 100,000 rows take minutes; a
+confirmed import (``IMPORT``) writes the rows its check kept. Both run the
+same way. ``import_job_start`` records a ``DirectoryImportJob`` and has it run:
 
 * with a worker backend for django-tasks (``django_tasks_db.DatabaseBackend``
   and ``manage.py db_worker``, say), ``directory_import_task`` is enqueued and
   the worker runs it;
 * with Django's default ``ImmediateBackend`` (no ``TASKS`` setting, the
   embedded default), an import of up to ``KEXIE_IMPORT_BACKGROUND_ROWS`` rows
-  (2,000) runs at once, inside the confirming request (a few seconds); a
+  (2,000), or a check of an upload of up to ``KEXIE_CHECK_BACKGROUND_BYTES``
+  (256 KiB), runs at once, inside the request (a few seconds); a
   larger one runs in a process of its own, ``manage.py kexie_import_job <id>``,
   started here and not waited for, so the request returns the job's page at
   once and no web worker timeout (gunicorn kills a request after 30 s, about
@@ -55,14 +60,17 @@ from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
 from ..exceptions import KexiePagesError
-from .models import DirectoryImportJob, ImportJobPhase, ImportJobStatus
-from .reading import DirectoryImportError, ImportResult, Progress
+from .models import DirectoryImportJob, ImportJobKind, ImportJobPhase, ImportJobStatus
+from .reading import DirectoryImportError, ImportResult, Progress, directory_check
 from .services import directory_import, directory_import_checked
 from .uploads import (
     pending_checked_read,
+    pending_checked_save,
+    pending_preview_save,
     pending_upload_delete,
     pending_upload_exists,
     pending_upload_read,
+    pending_upload_size,
 )
 
 logger = logging.getLogger(__name__)
@@ -71,6 +79,12 @@ logger = logging.getLogger(__name__)
 def background_rows() -> int:
     """Imports of more rows than this run off the request with the immediate backend."""
     return getattr(settings, "KEXIE_IMPORT_BACKGROUND_ROWS", 2000)
+
+
+def background_bytes() -> int:
+    """Uploads of more bytes than this are checked off the request with the
+    immediate backend (256 KiB: about 2,000 rows of a CSV)."""
+    return getattr(settings, "KEXIE_CHECK_BACKGROUND_BYTES", 256 * 1024)
 
 
 def heartbeat_timeout() -> timedelta:
@@ -83,7 +97,7 @@ def _cache_key(job_id: int) -> str:
 
 @task()
 def directory_import_task(job_id: int) -> str:
-    """Apply a confirmed directory import (``import_job_run``)."""
+    """Check an upload or apply a confirmed directory import (``import_job_run``)."""
     return import_job_run(job_id=job_id)
 
 
@@ -95,11 +109,16 @@ def import_job_start(
     file_format: str,
     user,
     rows: int | None = None,
+    size: int | None = None,
+    kind: str = ImportJobKind.IMPORT,
     retry_of: DirectoryImportJob | None = None,
 ) -> DirectoryImportJob:
     """Record a job for the pending upload ``token`` and have it run.
 
-    ``rows`` is how many rows the preview found (``None``: unknown, so large).
+    ``kind`` is ``ImportJobKind.CHECK`` (read and check the upload for its
+    preview) or ``IMPORT`` (write the rows a check kept). ``rows`` is how many
+    rows the preview found (``None``: unknown, so large); before a check,
+    ``size`` (the upload's bytes) tells a small file from a large one instead.
     """
     job = DirectoryImportJob.objects.create(
         directory=directory,
@@ -107,10 +126,15 @@ def import_job_start(
         filename=filename[:255],
         file_format=file_format or "",
         user=user if user and user.is_authenticated else None,
+        kind=kind,
         retry_of=retry_of,
     )
     immediate = isinstance(directory_import_task.get_backend(), ImmediateBackend)
-    if immediate and (rows is None or rows > background_rows()):
+    if size is not None:
+        large = size > background_bytes()
+    else:
+        large = rows is None or rows > background_rows()
+    if immediate and large:
         try:
             pid = _start_job_process(job.pk)
         except OSError as error:  # KEXIE_IMPORT_PYTHON wrong, out of processes
@@ -287,6 +311,10 @@ def import_job_retry(*, job: DirectoryImportJob, user) -> DirectoryImportJob:
         file_format=job.file_format,
         user=user,
         rows=job.rows_total or None,
+        size=pending_upload_size(token=job.token)
+        if job.kind == ImportJobKind.CHECK
+        else None,
+        kind=job.kind,
         retry_of=job,
     )
 
@@ -382,6 +410,92 @@ def import_job_run(*, job_id: int) -> str:
     if job is None or not claimed:
         return job.status if job else "missing"
     heartbeat = _Heartbeat(job)
+    # A check keeps its upload for the preview and the confirmation; an
+    # import's upload is deleted once it ends, unless a retry may use it.
+    keep_upload = job.kind == ImportJobKind.CHECK
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            if job.kind == ImportJobKind.CHECK:
+                _check_pending(job, heartbeat)
+            else:
+                _write_pending(job, heartbeat)
+        except _Abandoned:
+            # Failed as dead and perhaps retried already: leave the job and
+            # its upload to whoever has them now.
+            logger.warning("Directory import job %s was failed meanwhile", job.pk)
+            keep_upload = True
+            job.refresh_from_db(fields=["status"])
+        except DirectoryImportError as error:
+            # The database refusing the write is no fault of the file.
+            keep_upload = isinstance(error.__cause__, DatabaseError)
+            _finish(
+                job,
+                ImportJobStatus.FAILED,
+                message="\n".join(error.messages),
+                retryable=keep_upload,
+            )
+        except Exception as error:
+            logger.exception("Directory import job %s failed", job.pk)
+            keep_upload = True
+            _finish(
+                job,
+                ImportJobStatus.FAILED,
+                retryable=True,
+                message=gettext(
+                    "The import stopped on an unexpected error; nothing was written. (%(error)s)"
+                )
+                % {"error": type(error).__name__},
+            )
+        finally:
+            heartbeat.close()
+            if not keep_upload:
+                pending_upload_delete(token=job.token)
+            cache.delete(_cache_key(job.pk))
+    return job.status
+
+
+def _check_pending(job: DirectoryImportJob, heartbeat: "_Heartbeat") -> None:
+    """Read and check the job's upload, keeping beside it the checked rows
+    (for the confirmed import) and what its preview shows; the job is done
+    then, with or without row errors (the preview lists them)."""
+    content = pending_upload_read(token=job.token)
+
+    def progress(done: int, total: int) -> None:
+        heartbeat(
+            in_transaction=False,
+            phase=ImportJobPhase.CHECKING,
+            rows_done=done,
+            rows_total=total,
+        )
+
+    result = directory_check(
+        directory=job.directory,
+        content=content,
+        filename=job.filename,
+        file_format=job.file_format or None,
+        progress=progress,
+        keep_checked=True,
+    )
+    pending_checked_save(token=job.token, content=content, result=result)
+    pending_preview_save(token=job.token, result=result)
+    lines = result.error_lines()
+    finished = DirectoryImportJob.objects.filter(
+        pk=job.pk, status=ImportJobStatus.RUNNING
+    ).update(
+        status=ImportJobStatus.DONE,
+        finished_at=timezone.now(),
+        counts=_counts(result),
+        rows_done=result.total,
+        rows_total=result.total,
+        error_count=len(lines),
+    )
+    if not finished:
+        raise _Abandoned(job.pk)
+    job.status = ImportJobStatus.DONE
+
+
+def _write_pending(job: DirectoryImportJob, heartbeat: "_Heartbeat") -> None:
+    """Write the job's upload, recording its progress and its end."""
 
     def progress(done: int, total: int) -> None:
         # directory_import reports (rows checked, 0) while checking, then
@@ -419,61 +533,24 @@ def import_job_run(*, job_id: int) -> str:
         if not written:
             raise _Abandoned(job.pk)
 
-    keep_upload = False
-    with translation.override(settings.LANGUAGE_CODE):
-        try:
-            result = _import_pending(job, progress=progress, before_commit=done)
-        except _Abandoned:
-            # Failed as dead and perhaps retried already: leave the job and
-            # its upload to whoever has them now.
-            logger.warning("Directory import job %s was failed meanwhile", job.pk)
-            keep_upload = True
-            job.refresh_from_db(fields=["status"])
-        except DirectoryImportError as error:
-            # The database refusing the write is no fault of the file.
-            keep_upload = isinstance(error.__cause__, DatabaseError)
-            _finish(
-                job,
-                ImportJobStatus.FAILED,
-                message="\n".join(error.messages),
-                retryable=keep_upload,
+    result = _import_pending(job, progress=progress, before_commit=done)
+    if result.applied:  # and the job is done: see done()
+        for name, value in _done_fields(job, result).items():
+            setattr(job, name, value)
+    else:
+        lines = result.error_lines()
+        _finish(
+            job,
+            ImportJobStatus.FAILED,
+            counts=_counts(result),
+            errors=lines[: DirectoryImportJob.MAX_ERRORS],
+            error_count=len(lines),
+            message=gettext(
+                "%(count)s rows have errors, so nothing was written. "
+                "Correct them and upload the file again."
             )
-        except Exception as error:
-            logger.exception("Directory import job %s failed", job.pk)
-            keep_upload = True
-            _finish(
-                job,
-                ImportJobStatus.FAILED,
-                retryable=True,
-                message=gettext(
-                    "The import stopped on an unexpected error; nothing was written. (%(error)s)"
-                )
-                % {"error": type(error).__name__},
-            )
-        else:
-            if result.applied:  # and the job is done: see done()
-                for name, value in _done_fields(job, result).items():
-                    setattr(job, name, value)
-            else:
-                lines = result.error_lines()
-                _finish(
-                    job,
-                    ImportJobStatus.FAILED,
-                    counts=_counts(result),
-                    errors=lines[: DirectoryImportJob.MAX_ERRORS],
-                    error_count=len(lines),
-                    message=gettext(
-                        "%(count)s rows have errors, so nothing was written. "
-                        "Correct them and upload the file again."
-                    )
-                    % {"count": _counts(result)["error"]},
-                )
-        finally:
-            heartbeat.close()
-            if not keep_upload:
-                pending_upload_delete(token=job.token)
-            cache.delete(_cache_key(job.pk))
-    return job.status
+            % {"count": _counts(result)["error"]},
+        )
 
 
 def _import_pending(

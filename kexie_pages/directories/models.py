@@ -385,8 +385,21 @@ class ImportJobPhase(models.TextChoices):
     WRITING = "writing", _("writing to the database")
 
 
+class ImportJobKind(models.TextChoices):
+    CHECK = "check", _("check for the preview")
+    IMPORT = "import", _("confirmed import")
+
+
 class DirectoryImportJob(models.Model):
     directory = models.CharField(_("directory"), max_length=32)
+    # A check reads the upload and keeps its checked rows and preview beside
+    # it; the confirmed import then writes those rows (``jobs``).
+    kind = models.CharField(
+        _("kind of job"),
+        max_length=8,
+        choices=ImportJobKind.choices,
+        default=ImportJobKind.IMPORT,
+    )
     token = models.CharField(_("pending upload"), max_length=32)
     filename = models.CharField(_("file name"), max_length=255, blank=True)
     file_format = models.CharField(_("format"), max_length=8, blank=True)

@@ -12,7 +12,9 @@ it: the checked, normalised rows (``reading.CheckedRows``) under a header line
 with the upload's SHA-256, its size and how many rows of each status the
 preview found. Confirming writes those rows instead of reading and checking
 the file again (about half of an import's time, and the part that needs the
-whole file), once the upload is found unchanged.
+whole file), once the upload is found unchanged. ``<token>.preview`` keeps
+what the preview page shows (the counts, the first rows and every row with an
+error), written by the check job and read by the page that shows its result.
 """
 
 import hashlib
@@ -20,15 +22,17 @@ import json
 import re
 import tempfile
 import uuid
+from collections import Counter
 from datetime import timedelta
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext
 from import_export.tmp_storages import MediaStorage
 
 from ..base.storage import private_storage
-from .reading import CheckedRows, DirectoryImportError, ImportResult
+from .reading import CheckedRows, DirectoryImportError, ImportResult, RowResult
 
 #: Bump when the checked rows' format changes: older files are then checked again.
 CHECKED_VERSION = 1
@@ -73,17 +77,67 @@ def pending_upload_exists(*, token: str) -> bool:
     )
 
 
+def pending_upload_size(*, token: str) -> int:
+    """The size in bytes of the upload kept under ``token`` (it exists)."""
+    return private_storage().size(f"{PENDING_FOLDER}/{token}")
+
+
 def pending_upload_delete(*, token: str) -> None:
     """Delete the upload kept under ``token`` and its checked rows."""
     if _TOKEN_RE.fullmatch(token):
         PendingUploadStorage(name=token).remove()
         storage = private_storage()
-        if storage.exists(_checked_path(token)):
-            storage.delete(_checked_path(token))
+        for path in (_checked_path(token), _preview_path(token)):
+            if storage.exists(path):
+                storage.delete(path)
 
 
 def _checked_path(token: str) -> str:
     return f"{PENDING_FOLDER}/{token}.checked"
+
+
+def _preview_path(token: str) -> str:
+    return f"{PENDING_FOLDER}/{token}.preview"
+
+
+def pending_preview_save(*, token: str, result: ImportResult) -> None:
+    """Keep what the preview shows of the checked upload ``token`` (JSON)."""
+    if not _TOKEN_RE.fullmatch(token):
+        return
+    preview = {
+        "directory": result.directory,
+        "headers": result.headers,
+        "counts": dict(result.counts),
+        "total": result.total,
+        "rows": [[r.number, r.status, r.cells, r.errors] for r in result.rows],
+    }
+    storage = private_storage()
+    path = _preview_path(token)
+    if storage.exists(path):  # a retried check: the new one replaces it
+        storage.delete(path)
+    storage.save(path, ContentFile(json.dumps(preview, ensure_ascii=False).encode()))
+
+
+def pending_preview_read(*, token: str, directory: str) -> ImportResult | None:
+    """The preview kept for the upload ``token``; ``None`` if it is gone."""
+    storage = private_storage()
+    path = _preview_path(token)
+    if not _TOKEN_RE.fullmatch(token) or not storage.exists(path):
+        return None
+    with storage.open(path, "rb") as stream:
+        preview = json.loads(stream.read())
+    if preview.get("directory") != directory:
+        return None
+    return ImportResult(
+        directory=directory,
+        headers=preview["headers"],
+        rows=[
+            RowResult(number=number, cells=cells, status=status, errors=errors)
+            for number, status, cells, errors in preview["rows"]
+        ],
+        counts=Counter(preview["counts"]),
+        total=preview["total"],
+    )
 
 
 def upload_digest(content: bytes) -> str:

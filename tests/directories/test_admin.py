@@ -19,7 +19,9 @@ EXPERTS = "/admin/kexie_pages/expert/"
 
 def upload(client, content: bytes, name: str = "专家.csv"):
     return client.post(
-        EXPERTS + "import/", {"file": SimpleUploadedFile(name, content), "format": ""}
+        EXPERTS + "import/",
+        {"file": SimpleUploadedFile(name, content), "format": ""},
+        follow=True,
     )
 
 

@@ -37,19 +37,30 @@ REFRESH = '<meta http-equiv="refresh" content="2">'
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
-def confirm(client, rows) -> tuple[str, object]:
-    """Upload ``rows`` of experts, confirm them; returns the token and the response."""
+def check(client, rows):
+    """Upload ``rows`` of experts and follow to the check's page; with a worker's
+    backend, run the check as the worker would. Returns the preview's response."""
     response = client.post(
         EXPERTS + "import/",
         {"file": SimpleUploadedFile("专家.csv", csv_bytes(table("experts", rows)))},
+        follow=True,
     )
-    token = response.context["token"]
+    job = DirectoryImportJob.objects.filter(kind="check").latest("pk")
+    if job.status == "queued":
+        import_job_run(job_id=job.pk)
+        response = client.get(f"{EXPERTS}job/{job.pk}/")
+    return response
+
+
+def confirm(client, rows) -> tuple[str, object]:
+    """Upload ``rows`` of experts, confirm them; returns the token and the response."""
+    token = check(client, rows).context["token"]
     return token, client.post(EXPERTS + "confirm/", {"token": token, "confirm": "1"})
 
 
 def test_confirm_creates_a_job_that_runs_at_once_by_default(admin_client):
     token, response = confirm(admin_client, sample("experts", 3))
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     assert response.status_code == 302
     assert response["Location"] == f"{EXPERTS}job/{job.pk}/"
     assert job.directory == "experts" and job.filename == "专家.csv"
@@ -67,7 +78,7 @@ def test_with_a_worker_backend_the_job_waits_and_the_page_refreshes(
 ):
     settings.TASKS = DUMMY
     token, response = confirm(admin_client, sample("experts", 4))
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     assert job.status == "queued" and Expert.objects.count() == 0
     assert private_storage().exists(f"kexie_imports/{token}")  # kept for the worker
     page = admin_client.get(response["Location"]).content.decode()
@@ -103,9 +114,10 @@ def test_progress_is_recorded_every_batch(
 
     monkeypatch.setattr(directory_jobs._Heartbeat, "__call__", spy)
     token, _response = confirm(admin_client, sample("experts", 5))
+    seen.clear()  # the check job's progress: test_the_check_records_its_progress
     if not checked_rows_kept:  # an upload kept before the checked rows were
         private_storage().delete(f"kexie_imports/{token}.checked")
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     import_job_run(job_id=job.pk)
     # The rows are written in one transaction: the progress made inside it
     # goes where other processes can see it before the commit. With the
@@ -165,7 +177,7 @@ def test_rows_with_errors_fail_the_job_and_write_nothing(admin_client, settings)
         f"kexie_imports/{token}",
         io.BytesIO(csv_bytes(table("experts", rows))),
     )
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     assert import_job_run(job_id=job.pk) == "failed"
     assert Expert.objects.count() == 0
     assert not private_storage().exists(f"kexie_imports/{token}")
@@ -197,7 +209,7 @@ def test_a_database_error_fails_the_job_and_rolls_back(
             return index.enqueue(*args)
 
     monkeypatch.setattr(directory_services, "directory_index_task", Boom)
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     assert import_job_run(job_id=job.pk) == "failed"
     assert Expert.objects.count() == 0
     job.refresh_from_db()
@@ -213,7 +225,7 @@ def test_a_vanished_upload_fails_with_a_reason(admin_client, settings):
     settings.TASKS = DUMMY
     token, response = confirm(admin_client, sample("experts", 2))
     private_storage().delete(f"kexie_imports/{token}")
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     assert import_job_run(job_id=job.pk) == "failed"
     page = admin_client.get(response["Location"]).content.decode()
     assert "上传的文件已不存在，请重新上传。" in page
@@ -221,7 +233,7 @@ def test_a_vanished_upload_fails_with_a_reason(admin_client, settings):
 
 def test_permissions(client, django_user_model, admin_client, staff_client):
     confirm(admin_client, sample("experts", 1))
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     client.logout()
     viewer = staff_client(client, django_user_model, "view_expert", "add_expert")
     for response in [
@@ -229,12 +241,12 @@ def test_permissions(client, django_user_model, admin_client, staff_client):
         viewer.post(EXPERTS + "confirm/", {"token": job.token, "confirm": "1"}),
     ]:
         assert response.status_code == 302 and response["Location"] == "/admin/"
-    assert DirectoryImportJob.objects.count() == 1
+    assert DirectoryImportJob.objects.filter(kind="import").count() == 1
 
 
 def test_a_job_belongs_to_its_directory(admin_client):
     confirm(admin_client, sample("experts", 1))
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     response = admin_client.get(f"/admin/kexie_pages/achievement/job/{job.pk}/")
     assert response.status_code == 404
     assert admin_client.get(f"{EXPERTS}job/999999/").status_code == 404
@@ -242,7 +254,7 @@ def test_a_job_belongs_to_its_directory(admin_client):
 
 def test_the_import_page_lists_recent_jobs(admin_client):
     confirm(admin_client, sample("experts", 1))
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     page = admin_client.get(EXPERTS + "import/").content.decode()
     assert "最近的导入" in page and "下载空白模板" in page
     assert f'href="{EXPERTS}job/{job.pk}/"' in page and "已完成" in page
@@ -253,7 +265,7 @@ def test_the_import_page_lists_recent_jobs(admin_client):
 def test_a_job_without_a_worker_stops_refreshing_and_says_so(admin_client, settings):
     settings.TASKS = DUMMY
     confirm(admin_client, sample("experts", 1))
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     DirectoryImportJob.objects.filter(pk=job.pk).update(
         created_at=job.created_at - DirectoryImportJob.STALLED_AFTER
     )
@@ -279,7 +291,7 @@ def test_a_job_whose_process_died_fails_and_is_retried_from_the_same_file(
 ):
     settings.TASKS = DUMMY
     token, response = confirm(admin_client, sample("experts", 4))
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     died(job)
 
     page = admin_client.get(response["Location"]).content.decode()
@@ -290,7 +302,7 @@ def test_a_job_whose_process_died_fails_and_is_retried_from_the_same_file(
     assert private_storage().exists(f"kexie_imports/{token}")  # kept for the retry
 
     response = admin_client.post(f"{EXPERTS}job/{job.pk}/retry/")
-    retry = DirectoryImportJob.objects.exclude(pk=job.pk).get()
+    retry = DirectoryImportJob.objects.filter(kind="import").exclude(pk=job.pk).get()
     assert response["Location"] == f"{EXPERTS}job/{retry.pk}/"
     assert (retry.status, retry.token, retry.retry_of) == ("queued", token, job)
     page = admin_client.get(f"{EXPERTS}job/{job.pk}/").content.decode()
@@ -302,25 +314,25 @@ def test_a_job_whose_process_died_fails_and_is_retried_from_the_same_file(
     # A second click on the old page starts nothing.
     response = admin_client.post(f"{EXPERTS}job/{job.pk}/retry/", follow=True)
     assert "上传的文件已不存在，请重新上传。" in response.content.decode()
-    assert DirectoryImportJob.objects.count() == 2
+    assert DirectoryImportJob.objects.filter(kind="import").count() == 2
 
 
 def test_a_job_is_retried_once(admin_client, settings):
     settings.TASKS = DUMMY
     confirm(admin_client, sample("experts", 2))
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     died(job)
     admin_client.get(f"{EXPERTS}job/{job.pk}/")
     admin_client.post(f"{EXPERTS}job/{job.pk}/retry/")
     response = admin_client.post(f"{EXPERTS}job/{job.pk}/retry/", follow=True)
     assert "这次导入不能重试。" in response.content.decode()
-    assert DirectoryImportJob.objects.count() == 2
+    assert DirectoryImportJob.objects.filter(kind="import").count() == 2
 
 
 def test_a_job_with_a_recent_heartbeat_is_running(admin_client, settings):
     settings.TASKS = DUMMY
     confirm(admin_client, sample("experts", 2))
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     died(job, seconds_ago=20)
     page = admin_client.get(f"{EXPERTS}job/{job.pk}/").content.decode()
     assert "正在运行" in page and REFRESH in page
@@ -346,7 +358,7 @@ def test_a_job_whose_process_never_started_fails(admin_client, settings, monkeyp
     settings.KEXIE_IMPORT_BACKGROUND_ROWS = 1
     monkeypatch.setattr(directory_jobs, "_start_job_process", lambda job_id: 4321)
     confirm(admin_client, sample("experts", 2))
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     assert (job.status, job.task_id) == ("queued", "process:4321")
     DirectoryImportJob.objects.filter(pk=job.pk).update(
         heartbeat_at=timezone.now() - timedelta(minutes=2)
@@ -364,7 +376,7 @@ def test_a_large_import_runs_off_the_request(admin_client, settings, monkeypatch
         directory_jobs, "_start_job_process", lambda job_id: started.append(job_id)
     )
     token, response = confirm(admin_client, sample("experts", 5))
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     assert response["Location"] == f"{EXPERTS}job/{job.pk}/"
     assert started == [job.pk] and job.status == "queued"
     assert Expert.objects.count() == 0
@@ -458,7 +470,7 @@ def test_a_job_failed_as_dead_while_its_process_runs_stops_that_process(
     monkeypatch.setattr(directory_reading, "BATCH_SIZE", 2)
     monkeypatch.setattr(directory_services, "BATCH_SIZE", 2)
     token, response = confirm(admin_client, sample("experts", 5))
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     beat = directory_jobs._Heartbeat.__call__
 
     def late(self, **fields):
@@ -482,7 +494,7 @@ def test_done_is_committed_with_the_rows_or_not_at_all(
     that fails takes "done" with it."""
     settings.TASKS = DUMMY
     token, response = confirm(admin_client, sample("experts", 3))
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     seen = []
     real_import = directory_jobs.directory_import_checked
 
@@ -511,7 +523,7 @@ def test_a_job_process_that_cannot_start_fails_the_job_not_the_request(
     settings.KEXIE_IMPORT_BACKGROUND_ROWS = 1
     settings.KEXIE_IMPORT_PYTHON = str(tmp_path / "no-such-python")
     token, response = confirm(admin_client, sample("experts", 2))
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     assert response["Location"] == f"{EXPERTS}job/{job.pk}/"
     page = admin_client.get(response["Location"]).content.decode()
     assert "导入无法启动，未写入任何数据。" in page
@@ -522,15 +534,7 @@ def test_a_job_process_that_cannot_start_fails_the_job_not_the_request(
 def test_confirm_writes_the_rows_the_preview_checked_without_reading_the_file_again(
     admin_client, monkeypatch
 ):
-    response = admin_client.post(
-        EXPERTS + "import/",
-        {
-            "file": SimpleUploadedFile(
-                "专家.csv", csv_bytes(table("experts", sample("experts", 3)))
-            )
-        },
-    )
-    token = response.context["token"]
+    token = check(admin_client, sample("experts", 3)).context["token"]
     assert private_storage().exists(f"kexie_imports/{token}.checked")
 
     def no_second_read(*args, **kwargs):
@@ -538,7 +542,7 @@ def test_confirm_writes_the_rows_the_preview_checked_without_reading_the_file_ag
 
     monkeypatch.setattr(directory_reading, "read_rows", no_second_read)
     admin_client.post(EXPERTS + "confirm/", {"token": token, "confirm": "1"})
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     assert job.status == "done", job.message
     assert job.counts == {"new": 3, "update": 0, "unchanged": 0, "error": 0}
     assert Expert.objects.count() == 3
@@ -547,16 +551,13 @@ def test_confirm_writes_the_rows_the_preview_checked_without_reading_the_file_ag
 
 def test_rows_are_matched_again_when_confirmed(admin_client, load):
     rows = sample("experts", 3)
-    response = admin_client.post(
-        EXPERTS + "import/",
-        {"file": SimpleUploadedFile("专家.csv", csv_bytes(table("experts", rows)))},
-    )
+    response = check(admin_client, rows)
     assert response.context["counts"]["new"] == 3
     load("experts", rows[:1])  # someone imports the first row meanwhile
     admin_client.post(
         EXPERTS + "confirm/", {"token": response.context["token"], "confirm": "1"}
     )
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     assert job.status == "done", job.message
     assert job.counts == {"new": 2, "update": 0, "unchanged": 1, "error": 0}
     assert Expert.objects.count() == 3
@@ -566,7 +567,7 @@ def test_an_upload_changed_after_its_preview_is_not_imported(admin_client, setti
     settings.TASKS = DUMMY
     rows = sample("experts", 3)
     token, _response = confirm(admin_client, rows)
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     storage = private_storage()
     storage.delete(f"kexie_imports/{token}")
     storage.save(
@@ -583,7 +584,7 @@ def test_without_checked_rows_the_upload_is_checked_again(admin_client, settings
     settings.TASKS = DUMMY
     token, _response = confirm(admin_client, sample("experts", 3))
     private_storage().delete(f"kexie_imports/{token}.checked")
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     assert import_job_run(job_id=job.pk) == "done"
     assert Expert.objects.count() == 3
 
@@ -596,12 +597,186 @@ class RefusingBackend(DummyBackend):
 
 
 def test_a_job_the_task_queue_refuses_fails_with_a_reason(admin_client, settings):
+    token = check(admin_client, sample("experts", 3)).context["token"]
     settings.TASKS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
-    token, response = confirm(admin_client, sample("experts", 3))
-    job = DirectoryImportJob.objects.get()
-    assert response.status_code == 302
-    assert job.status == "failed" and job.retryable
-    page = admin_client.get(response["Location"]).content.decode()
-    assert "导入无法交给后台任务进程" in page
+    # The confirmed import, then the next upload's check: each refused with a
+    # reason, its upload kept for a retry.
+    confirmed = admin_client.post(
+        EXPERTS + "confirm/", {"token": token, "confirm": "1"}
+    )
+    uploaded = admin_client.post(
+        EXPERTS + "import/",
+        {
+            "file": SimpleUploadedFile(
+                "专家.csv", csv_bytes(table("experts", sample("experts", 2, seed=5)))
+            )
+        },
+    )
+    for kind, response in (("import", confirmed), ("check", uploaded)):
+        job = DirectoryImportJob.objects.get(kind=kind, status="failed")
+        assert response.status_code == 302
+        assert response["Location"] == f"{EXPERTS}job/{job.pk}/"
+        assert job.retryable
+        page = admin_client.get(response["Location"]).content.decode()
+        assert "导入无法交给后台任务进程" in page
+        assert private_storage().exists(f"kexie_imports/{job.token}")
     assert Expert.objects.count() == 0
-    assert private_storage().exists(f"kexie_imports/{token}")
+
+
+# --------------------------------------------------------------------------
+# The preview's check runs as a job too
+
+
+def test_the_upload_queues_a_check_and_answers_at_once(admin_client, settings):
+    settings.TASKS = DUMMY
+    rows = sample("experts", 3)
+    response = admin_client.post(
+        EXPERTS + "import/",
+        {"file": SimpleUploadedFile("专家.csv", csv_bytes(table("experts", rows)))},
+    )
+    job = DirectoryImportJob.objects.get()
+    assert job.kind == "check" and job.status == "queued"
+    assert response.status_code == 302
+    assert response["Location"] == f"{EXPERTS}job/{job.pk}/"
+    assert private_storage().exists(f"kexie_imports/{job.token}")
+    page = admin_client.get(response["Location"]).content.decode()
+    assert REFRESH in page
+    assert "正在等待后台任务检查文件" in page
+    # The worker checks it; the page reloads on the preview, nothing written.
+    assert import_job_run(job_id=job.pk) == "done"
+    preview = admin_client.get(response["Location"])
+    assert REFRESH not in preview.content.decode()
+    assert preview.context["counts"]["new"] == 3
+    assert [row.number for row, _cells in preview.context["shown_rows"]] == [2, 3, 4]
+    assert "确认导入" in preview.content.decode()
+    assert Expert.objects.count() == 0
+
+
+def test_the_checking_page_shows_the_rows_checked(admin_client, settings):
+    settings.TASKS = DUMMY
+    check_page = admin_client.post(
+        EXPERTS + "import/",
+        {"file": SimpleUploadedFile("专家.csv", csv_bytes(table("experts", [])))},
+    )["Location"]
+    job = DirectoryImportJob.objects.get()
+    DirectoryImportJob.objects.filter(pk=job.pk).update(
+        status="running", rows_done=1500, heartbeat_at=timezone.now()
+    )
+    page = admin_client.get(check_page).content.decode()
+    assert REFRESH in page
+    assert "已检查 1500 行" in page
+
+
+def test_the_preview_shows_the_rows_and_errors_the_check_found(admin_client):
+    rows = sample("experts", 4)
+    rows[1]["性别"] = "未知"
+    rows[3]["手机"] = "12345"
+    content = csv_bytes(table("experts", rows))
+    expected = directory_reading.directory_check(directory="experts", content=content)
+    preview = admin_client.post(
+        EXPERTS + "import/",
+        {"file": SimpleUploadedFile("专家.csv", content)},
+        follow=True,
+    )
+    result = preview.context["result"]
+    assert result.counts == expected.counts and result.total == expected.total
+    assert result.error_lines() == expected.error_lines() != []
+    page = preview.content.decode()
+    for line in expected.error_lines():
+        assert line in page
+    assert "确认导入" not in page
+    # A forged confirmation is refused: the check found errors.
+    token = preview.context["token"]
+    response = admin_client.post(
+        EXPERTS + "confirm/", {"token": token, "confirm": "1"}, follow=True
+    )
+    assert "所有行都正确后才能导入" in response.content.decode()
+    assert not DirectoryImportJob.objects.filter(kind="import").exists()
+    assert Expert.objects.count() == 0
+
+
+def test_a_check_that_fails_says_why_and_can_be_retried(admin_client, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("disk")
+
+    monkeypatch.setattr(directory_jobs, "directory_check", broken)
+    failed = admin_client.post(
+        EXPERTS + "import/",
+        {
+            "file": SimpleUploadedFile(
+                "专家.csv", csv_bytes(table("experts", sample("experts", 2)))
+            )
+        },
+        follow=True,
+    )
+    job = DirectoryImportJob.objects.get()
+    assert job.kind == "check" and job.status == "failed" and job.retryable
+    page = failed.content.decode()
+    assert "无法检查该文件" in page and "RuntimeError" in page
+    assert "用同一个文件重试" in page
+    assert private_storage().exists(f"kexie_imports/{job.token}")  # nothing lost
+    monkeypatch.undo()
+    preview = admin_client.post(f"{EXPERTS}job/{job.pk}/retry/", follow=True)
+    assert preview.context["counts"]["new"] == 2
+    assert preview.context["token"] == job.token
+    admin_client.post(EXPERTS + "confirm/", {"token": job.token, "confirm": "1"})
+    assert Expert.objects.count() == 2
+
+
+def test_a_file_the_check_refuses_gets_a_chinese_reason(admin_client):
+    page = admin_client.post(
+        EXPERTS + "import/",
+        {"file": SimpleUploadedFile("专家.csv", b"a,b\n1,2\n")},
+        follow=True,
+    ).content.decode()
+    job = DirectoryImportJob.objects.get()
+    assert job.status == "failed" and not job.retryable
+    assert "无法检查该文件" in page and "缺少列" in page
+    assert Expert.objects.count() == 0
+
+
+def test_confirming_before_the_check_is_done_is_refused(admin_client, settings):
+    settings.TASKS = DUMMY
+    admin_client.post(
+        EXPERTS + "import/",
+        {
+            "file": SimpleUploadedFile(
+                "专家.csv", csv_bytes(table("experts", sample("experts", 2)))
+            )
+        },
+    )
+    job = DirectoryImportJob.objects.get()
+    response = admin_client.post(
+        EXPERTS + "confirm/", {"token": job.token, "confirm": "1"}, follow=True
+    )
+    assert "文件尚未检查完" in response.content.decode()
+    assert DirectoryImportJob.objects.count() == 1
+
+
+def test_a_large_upload_is_checked_off_the_request(admin_client, settings, monkeypatch):
+    """With the immediate backend, an upload over KEXIE_CHECK_BACKGROUND_BYTES
+    is checked in a process of its own: the upload answers with the checking page."""
+    settings.KEXIE_CHECK_BACKGROUND_BYTES = 10
+    started = []
+    monkeypatch.setattr(
+        directory_jobs,
+        "_start_job_process",
+        lambda job_id: started.append(job_id) or 4321,
+    )
+    response = admin_client.post(
+        EXPERTS + "import/",
+        {
+            "file": SimpleUploadedFile(
+                "专家.csv", csv_bytes(table("experts", sample("experts", 3)))
+            )
+        },
+    )
+    job = DirectoryImportJob.objects.get()
+    assert started == [job.pk]
+    assert (job.kind, job.status, job.task_id) == ("check", "queued", "process:4321")
+    page = admin_client.get(response["Location"]).content.decode()
+    assert REFRESH in page and "正在等待后台任务检查文件" in page
+    # The process: ``manage.py kexie_import_job <id>`` runs import_job_run.
+    call_command("kexie_import_job", str(job.pk))
+    preview = admin_client.get(response["Location"])
+    assert preview.context["counts"]["new"] == 3

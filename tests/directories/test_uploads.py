@@ -68,7 +68,12 @@ def upload(client, rows: list[dict]) -> str:
     response = client.post(
         EXPERTS + "import/",
         {"file": SimpleUploadedFile("专家.csv", csv_bytes(table("experts", rows)))},
+        follow=True,  # to the check job's page, the preview once checked
     )
+    check = DirectoryImportJob.objects.filter(kind="check").latest("pk")
+    if check.status == "queued":  # a worker's backend: check as the worker would
+        import_job_run(job_id=check.pk)
+        response = client.get(f"{EXPERTS}job/{check.pk}/")
     return response.context["token"]
 
 
@@ -95,7 +100,7 @@ def test_an_upload_waiting_for_confirmation_is_not_served(admin_client, client):
 def test_the_upload_is_deleted_on_confirm(admin_client):
     token = upload(admin_client, sample("experts", 2))
     admin_client.post(EXPERTS + "confirm/", {"token": token, "confirm": "1"})
-    assert DirectoryImportJob.objects.get().status == "done"
+    assert DirectoryImportJob.objects.get(kind="import").status == "done"
     assert not is_kept(token)
 
 
@@ -103,7 +108,7 @@ def test_the_upload_is_deleted_on_cancel(admin_client):
     token = upload(admin_client, sample("experts", 2))
     admin_client.post(EXPERTS + "confirm/", {"token": token, "cancel": "1"})
     assert not is_kept(token)
-    assert not DirectoryImportJob.objects.exists()
+    assert not DirectoryImportJob.objects.filter(kind="import").exists()
 
 
 def test_the_upload_is_deleted_when_the_file_fails(admin_client, settings):
@@ -117,7 +122,7 @@ def test_the_upload_is_deleted_when_the_file_fails(admin_client, settings):
     private_storage().save(
         f"kexie_imports/{token}", ContentFile(csv_bytes(table("experts", rows)))
     )
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     assert import_job_run(job_id=job.pk) == "failed"
     assert not is_kept(token)
 
@@ -128,7 +133,7 @@ def test_the_upload_is_deleted_after_six_hours_even_if_a_retry_was_possible(
     settings.TASKS = DUMMY
     token = upload(admin_client, sample("experts", 2))
     admin_client.post(EXPERTS + "confirm/", {"token": token, "confirm": "1"})
-    job = DirectoryImportJob.objects.get()
+    job = DirectoryImportJob.objects.get(kind="import")
     DirectoryImportJob.objects.filter(pk=job.pk).update(status="failed", retryable=True)
     assert is_kept(token)
     pending_uploads_clean()

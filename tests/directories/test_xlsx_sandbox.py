@@ -259,10 +259,11 @@ def test_an_upload_of_a_hostile_workbook_gets_a_message_and_keeps_nothing(
     response = admin_client.post(
         "/admin/kexie_pages/expert/import/",
         {"file": SimpleUploadedFile("专家.xlsx", content)},
+        follow=True,  # to the check job's page
     )
     assert response.status_code == 200
     assert "工作表占用了 1048576 行、16384 列" in response.content.decode()
-    assert not DirectoryImportJob.objects.exists()
+    assert DirectoryImportJob.objects.get().status == "failed"  # the check
     assert pending_uploads() == kept
 
 

@@ -104,6 +104,7 @@ def test_refused_in_chinese_and_nothing_written(
     response = superuser_client.post(
         EXPERTS_ADMIN + "import/",
         {"file": SimpleUploadedFile(filename, content), "format": ""},
+        follow=True,  # to the check job's page: the refusal, or the preview
     )
     assert response.status_code < 500
     assert CJK.search(response.content.decode())
@@ -133,6 +134,7 @@ def test_accepted_and_harmless_where_shown(
     response = superuser_client.post(
         EXPERTS_ADMIN + "import/",
         {"file": SimpleUploadedFile(filename, content), "format": ""},
+        follow=True,  # to the check job's page: the refusal, or the preview
     )
     assert response.status_code < 500
     try:
