@@ -185,9 +185,12 @@ def test_workbook_refused_in_a_child_within_seconds(
     baseline = import_in_child(good)
     assert baseline["code"] == 0, baseline["output"]
     outcome = import_in_child(
-        corpus_dir / f"{case}.xlsx", timeout=baseline["seconds"] + 10
+        corpus_dir / f"{case}.xlsx", timeout=baseline["seconds"] + 20
     )
     assert outcome["code"] == 1, outcome  # an error it reported, not a crash
     assert CJK.search(outcome["output"])
-    assert outcome["seconds"] < baseline["seconds"] + 5, outcome["seconds"]
+    # The bombs inflate to 100 MB of XML, which the sandbox's expat pass reads
+    # until the cell cap: 6–7 s more than a one-row file on the 2-core machines
+    # (the same before and after the streaming import), never a worker's minutes.
+    assert outcome["seconds"] < baseline["seconds"] + 10, outcome["seconds"]
     assert row_counts() == before
