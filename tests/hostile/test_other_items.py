@@ -32,6 +32,7 @@ def preview(client: Client, content: bytes) -> str:
     response = client.post(
         EXPERTS_ADMIN + "import/",
         {"file": SimpleUploadedFile("专家.csv", content), "format": ""},
+        follow=True,  # the upload is checked by a job; its page shows the preview
     )
     assert response.status_code == 200
     return re.search(r'name="token" value="([^"]+)"', response.content.decode())[1]
