@@ -82,6 +82,7 @@ from .selectors import directory_search
 from .uploads import (
     pending_preview_read,
     pending_upload_delete,
+    pending_upload_exists,
     pending_upload_save,
 )
 
@@ -608,6 +609,9 @@ class DirectoryImportJobView(DirectoryActionView):
         job = import_job_progress(job)
         if job.kind == ImportJobKind.CHECK and job.status == ImportJobStatus.DONE:
             return self.preview(request, job)
+        return self.render_job(request, job)
+
+    def render_job(self, request, job: DirectoryImportJob, **context):
         url_helper = self.model_admin.url_helper
         retries = list(job.retries.order_by("pk")[:1])
         return self.render(
@@ -627,22 +631,24 @@ class DirectoryImportJobView(DirectoryActionView):
             retry_of_url=url_helper.get_action_url("job", job.retry_of_id)
             if job.retry_of_id
             else None,
+            **context,
         )
 
     def preview(self, request, job: DirectoryImportJob):
-        """The preview a finished check kept; gone once confirmed or cancelled."""
-        result = (
-            pending_preview_read(token=job.token, directory=self.directory)
-            if self.pending(request, job.token)
-            else None
+        """The preview a finished check kept, for the browser that uploaded
+        the file (its session holds the confirm); anyone else sees the check's
+        counts and whose upload it is. Gone once confirmed or cancelled."""
+        if self.pending(request, job.token):
+            result = pending_preview_read(token=job.token, directory=self.directory)
+            if result is not None:
+                return self.render_preview(request, job.token, job.filename, result)
+        elif pending_upload_exists(token=job.token):
+            return self.render_job(request, job, preview_elsewhere=True)
+        messages.error(
+            request,
+            _("The uploaded file is no longer available: please upload it again."),
         )
-        if result is None:
-            messages.error(
-                request,
-                _("The uploaded file is no longer available: please upload it again."),
-            )
-            return redirect(self.url("import"))
-        return self.render_preview(request, job.token, job.filename, result)
+        return redirect(self.url("import"))
 
 
 class DirectoryImportRetryView(DirectoryActionView):

@@ -17,6 +17,7 @@ from django.db import (
     connections,
     transaction,
 )
+from django.test import Client
 from django.utils import timezone
 from django_tasks.backends.dummy import DummyBackend
 
@@ -665,6 +666,38 @@ def test_the_checking_page_shows_the_rows_checked(admin_client, settings):
     page = admin_client.get(check_page).content.decode()
     assert REFRESH in page
     assert "已检查 1500 行" in page
+
+
+def test_another_member_of_staff_sees_whose_preview_it_is_not_that_it_is_gone(
+    admin_client, django_user_model
+):
+    check_page = admin_client.post(
+        EXPERTS + "import/",
+        {
+            "file": SimpleUploadedFile(
+                "专家.csv", csv_bytes(table("experts", sample("experts", 3)))
+            )
+        },
+    )["Location"]
+    uploader = DirectoryImportJob.objects.get().user
+    uploader.first_name, uploader.last_name = "李小红", ""
+    uploader.save()
+    colleague = django_user_model.objects.create_superuser("colleague", "c@x.cn", "pw")
+    other = Client()
+    other.force_login(colleague)
+    page = other.get(check_page)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "已检查 3 行：3 条新增" in text
+    assert "李小红 上传了这个文件" in text
+    assert "已不存在" not in text and f"{EXPERTS}confirm/" not in text
+    # The uploader still has it; once confirmed, the file is gone for everyone.
+    assert f"{EXPERTS}confirm/" in admin_client.get(check_page).content.decode()
+    token = admin_client.get(check_page).context["token"]
+    admin_client.post(EXPERTS + "confirm/", {"token": token, "confirm": "1"})
+    assert Expert.objects.count() == 3
+    gone = other.get(check_page, follow=True).content.decode()
+    assert "上传的文件已不存在" in gone
 
 
 def test_the_preview_shows_the_rows_and_errors_the_check_found(admin_client):
