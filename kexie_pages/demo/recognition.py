@@ -226,6 +226,7 @@ def load(home: Page, fixtures: Path) -> str:
         "biaozhang",
         title="表彰奖励",
         intro="以奖代补奖励名单、年度表彰名单和突出贡献专家证书查验。",
+        search_description="以奖代补、年度表彰名单和证书查验",
         show_in_menus=True,
     )
     granted = _awards(home, fixtures)

@@ -1,5 +1,7 @@
 """The demo loader, tested once on its own."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from wagtail.models import Site
@@ -18,6 +20,10 @@ def test_demo_data_loads_and_can_be_run_again(client):
     assert NewsPage.objects.live().count() >= 30
     home = client.get("/").content.decode()
     assert "新闻宣传" in home
+    # Every section's card on the home page says what it holds.
+    cards = re.findall(r'<li class="card">(.*?)</li>', home, re.S)
+    assert len(cards) >= 9
+    assert all("<span>" in card for card in cards), cards
     assert NewsPage.objects.search("小麦").count() >= 3
     booklets = BookletPage.objects.live()
     assert booklets.count() >= 20
