@@ -56,7 +56,9 @@ _TOKEN_RE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>[^\W_{CJK}]+)")
 #: filter); jieba makes every other character a word of its own. rjieba also
 #: joins CJK Extension A, U+9FD6–U+9FFF and compatibility ideographs (rare
 #: characters of names) into words, so they are split off here first.
-_BLOCK_RE = re.compile(r"(?P<block>[\u4e00-\u9fd5a-zA-Z0-9]+)|(?P<single>\S)")
+_BLOCK = "[\u4e00-\u9fd5a-zA-Z0-9]+"
+_BLOCK_RE = re.compile(rf"(?P<block>{_BLOCK})|(?P<single>\S)")
+_ONE_BLOCK_RE = re.compile(_BLOCK)
 
 
 @functools.cache
@@ -69,6 +71,8 @@ def _rjieba():
 
 
 def _cut_blocks(text: str, cut: Callable[[str], list[str]]) -> list[str]:
+    if _ONE_BLOCK_RE.fullmatch(text):  # nearly every run of Chinese
+        return cut(text)
     words: list[str] = []
     for match in _BLOCK_RE.finditer(text):
         block = match.group("block")

@@ -10,9 +10,9 @@ from pathlib import Path
 import jieba
 import pytest
 
-from kexie_pages.needs.selectors import keyword_words
 from kexie_pages import search
-from kexie_pages.search import CJK, _TOKEN_RE, _bigrams, index_text, query_for_text
+from kexie_pages.needs.selectors import keyword_words
+from kexie_pages.search import _TOKEN_RE, CJK, _bigrams, index_text, query_for_text
 
 REPO = Path(__file__).resolve().parent.parent.parent
 HAS_CJK = re.compile(f"[{CJK}]")
@@ -101,7 +101,9 @@ def test_queries_are_cut_into_jiebas_words(texts, monkeypatch):
         search, "cut", lambda run: [w for w in jieba.cut(run) if w.strip()]
     )
     with_jieba = [repr(query_for_text(q)) for q in queries]
-    assert [q for q, a, b in zip(queries, built, with_jieba) if a != b] == []
+    assert [
+        q for q, a, b in zip(queries, built, with_jieba, strict=True) if a != b
+    ] == []
 
 
 @pytest.mark.parametrize("texts", [TEXTS, RARE_CHARACTERS], ids=["demo", "rare"])
