@@ -15,9 +15,9 @@ database sees them:
   bigrams", so a record containing the word is always found even where jieba
   cut the record's sentence differently.
 
-Words are cut by rjieba, jieba's Rust port (the same dictionary and HMM,
-about 1/14 of the time; the import of a directory spent most of its time
-here), through :func:`cut` and :func:`cut_for_search`, which give jieba's
+Words are cut by rjieba, jieba's Rust port (the same dictionary and HMM;
+index text built in about a fifth of the time, bench/README.md "segment"),
+through :func:`cut` and :func:`cut_for_search`, which give jieba's
 words exactly (``tests/site/test_segmenter.py``). ``jieba`` itself is still
 used for the needs matching's TF-IDF keywords (``jieba.analyse``, which rjieba
 lacks) and for page slugs.
