@@ -14,7 +14,7 @@ is the baseline. Measured, each repeated and alternated with its baseline:
   fetching the hello-world view and the same stylesheet; errors counted;
 * the first search after a worker starts, as a ratio to a warm search, with the
   segmenter loaded at worker start and (before) on first use;
-* compressed sizes, and rjieba against jieba on the demo's text.
+* compressed sizes (rjieba against jieba: ``bench_segment.py``).
 
 Environment: ``BENCH_REPEAT`` (3), ``BENCH_VAR`` (a folder kept between runs so
 the demo database and collected static files are built once).
@@ -23,7 +23,6 @@ the demo database and collected static files are built once).
 import asyncio
 import json
 import os
-import re
 import secrets
 import statistics
 import subprocess
@@ -391,51 +390,6 @@ def measure_compression(urls: dict[str, str], stylesheet: str) -> list[str]:
     return lines
 
 
-def measure_segmenters() -> list[str]:
-    """rjieba against jieba on the demo's text: same words? how fast?"""
-    import jieba
-
-    try:
-        import rjieba
-    except ImportError:
-        return ["rjieba not installed."]
-    texts = []
-    for article in json.loads((REPO_DIR / "fixtures" / "news.json").read_text("utf-8")):
-        texts += [article["title"], article["intro"], *article["paragraphs"]]
-    for path in sorted((REPO_DIR / "fixtures" / "imports").glob("*.json")):
-        for row in json.loads(path.read_text("utf-8")):
-            texts += [
-                v
-                for v in row.values()
-                if isinstance(v, str) and re.search("[\u4e00-\u9fff]", v)
-            ]
-    jieba.setLogLevel(60)
-    started = time.perf_counter()
-    jieba.initialize()
-    jieba_load = time.perf_counter() - started
-    same = sum(list(jieba.cut_for_search(t)) == rjieba.cut_for_search(t) for t in texts)
-    same_cut = sum(list(jieba.cut(t)) == rjieba.cut(t) for t in texts)
-    timings: dict[str, list[float]] = {"jieba": [], "rjieba": []}
-    for _ in range(5):
-        for name, cut in (
-            ("jieba", lambda t: list(jieba.cut_for_search(t))),
-            ("rjieba", rjieba.cut_for_search),
-        ):
-            started = time.perf_counter()
-            for text in texts:
-                cut(text)
-            timings[name].append(time.perf_counter() - started)
-    ratio = [r / j for r, j in zip(timings["rjieba"], timings["jieba"], strict=True)]
-    chars = sum(map(len, texts))
-    return [
-        f"{len(texts):,} texts ({chars:,} characters: the demo's news and import fixtures). "
-        f"Identical words: `cut` {same_cut}/{len(texts)}, `cut_for_search` {same}/{len(texts)}.",
-        f"`cut_for_search` over all: jieba {spread(timings['jieba'], '{:.3f}')} s, rjieba "
-        f"{spread(timings['rjieba'], '{:.3f}')} s, ratio {spread(ratio, '{:.3f}')}×; "
-        f"jieba's dictionary load {jieba_load:.2f} s (from its cache file).",
-    ]
-
-
 def stylesheet_url() -> str:
     """The hashed URL WhiteNoise serves the site's stylesheet at."""
     manifest = json.loads((VAR / "static" / "staticfiles.json").read_text())
@@ -455,7 +409,6 @@ def main() -> list[str]:
         ("Burst", lambda: measure_burst(urls, stylesheet)),
         ("First search after a worker starts", measure_first_search),
         ("Compression", lambda: measure_compression(urls, stylesheet)),
-        ("rjieba", measure_segmenters),
     ):
         started = time.perf_counter()
         section = func()
@@ -482,7 +435,6 @@ if __name__ == "__main__":
                     "burst": lambda: measure_burst(urls, stylesheet),
                     "search": measure_first_search,
                     "compression": lambda: measure_compression(urls, stylesheet),
-                    "rjieba": measure_segmenters,
                 }[name]()
             )
     else:

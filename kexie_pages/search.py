@@ -15,6 +15,13 @@ database sees them:
   bigrams", so a record containing the word is always found even where jieba
   cut the record's sentence differently.
 
+Words are cut by rjieba, jieba's Rust port (the same dictionary and HMM;
+index text built in about a fifth of the time, bench/README.md "segment"),
+through :func:`cut` and :func:`cut_for_search`, which give jieba's
+words exactly (``tests/site/test_segmenter.py``). ``jieba`` itself is still
+used for the needs matching's TF-IDF keywords (``jieba.analyse``, which rjieba
+lacks) and for page slugs.
+
 ``ChineseSearchField`` does the indexing side and the backend in
 ``kexie_pages.search_backend`` the query side. With OpenSearch/Elasticsearch
 and the IK analyzer, set ``KEXIE_SEARCH_SEGMENT = False`` and let the engine
@@ -22,11 +29,9 @@ segment (see README).
 """
 
 import functools
-import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-import jieba
 from django.conf import settings
 from django.db.models import Model
 from django.utils.encoding import force_str
@@ -43,10 +48,50 @@ from modelsearch.query import (
     SearchQuery,
 )
 
-jieba.setLogLevel(logging.WARNING)
-
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_RE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>[^\W_{CJK}]+)")
+
+#: What jieba segments as one block (its ``re_han_default`` less the punctuation
+#: ``+#&._%-``, which never reaches :func:`cut` from the search or the needs
+#: filter); jieba makes every other character a word of its own. rjieba also
+#: joins CJK Extension A, U+9FD6–U+9FFF and compatibility ideographs (rare
+#: characters of names) into words, so they are split off here first.
+_BLOCK = "[\u4e00-\u9fd5a-zA-Z0-9]+"
+_BLOCK_RE = re.compile(rf"(?P<block>{_BLOCK})|(?P<single>\S)")
+_ONE_BLOCK_RE = re.compile(_BLOCK)
+
+
+@functools.cache
+def _rjieba():
+    """rjieba, imported on first use: it builds its dictionary on import
+    (0.2 s, 30 MB), which a process that never cuts text need not pay."""
+    import rjieba
+
+    return rjieba
+
+
+def _cut_blocks(text: str, cut: Callable[[str], list[str]]) -> list[str]:
+    if _ONE_BLOCK_RE.fullmatch(text):  # nearly every run of Chinese
+        return cut(text)
+    words: list[str] = []
+    for match in _BLOCK_RE.finditer(text):
+        block = match.group("block")
+        if block is None:
+            words.append(match.group("single"))
+        else:
+            words += cut(block)
+    return words
+
+
+def cut(text: str) -> list[str]:
+    """The words ``jieba.cut(text)`` gives (HMM on, its default), without
+    whitespace, for text of letters, digits and CJK characters."""
+    return _cut_blocks(text, _rjieba().cut)
+
+
+def cut_for_search(text: str) -> list[str]:
+    """The words ``jieba.cut_for_search(text)`` gives, as :func:`cut` does."""
+    return _cut_blocks(text, _rjieba().cut_for_search)
 
 
 def segmentation_enabled() -> bool:
@@ -67,7 +112,7 @@ def index_tokens(text: str) -> Iterator[str]:
             continue
         yield from run
         yield from _bigrams(run)
-        yield from (w for w in jieba.cut_for_search(run) if len(w) > 2)
+        yield from (w for w in cut_for_search(run) if len(w) > 2)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -132,7 +177,7 @@ def query_for_text(text: str, operator: str = "and") -> SearchQuery | None:
             if run is None:
                 words.append(Term(match.group("word").lower()))
             else:
-                words.extend(_word_query(w) for w in jieba.cut(run) if w.strip())
+                words.extend(_word_query(w) for w in cut(run))
         words = words[:budget]
         budget -= len(words)
         if query := _combine(words, "and"):

@@ -1,9 +1,11 @@
-"""Load the Chinese segmenter's dictionaries when a server process starts.
+"""Load the Chinese segmenters' dictionaries when a server process starts.
 
-jieba reads its 5 MB dictionary (and ``jieba.analyse`` its IDF table) on first
-use, which made the first search after a worker started wait 1.8–3.1 s. The
-reference site's gunicorn configuration (``site/gunicorn.conf.py``) calls
-:func:`warm_up` and then :func:`warm_requests` (one search) in
+rjieba (which cuts the search's words, ``kexie_pages.search``) builds its
+dictionary on first use, and jieba (the needs matching's TF-IDF keywords
+and page slugs) reads its 5 MB dictionary and ``jieba.analyse`` its IDF table;
+loading jieba on first use made the first search after a worker started wait
+1.8–3.1 s. The reference site's gunicorn configuration (``site/gunicorn.conf.py``)
+calls :func:`warm_up` and then :func:`warm_requests` (one search) in
 ``post_worker_init``, after the application is loaded and before the worker
 accepts its first request; any other server can call them from its own start
 hook.
@@ -17,14 +19,16 @@ logger = logging.getLogger(__name__)
 
 
 def warm_up() -> float:
-    """Load the segmenter's dictionaries and cut one query; return the seconds taken."""
+    """Load the segmenters' dictionaries and cut one text; return the seconds taken."""
     started = time.perf_counter()
     import jieba
     import jieba.analyse  # loads the IDF table the needs matching uses
 
+    from .search import cut_for_search
+
     jieba.initialize()
-    # The same call a search makes, so nothing is left to load lazily.
-    list(jieba.cut_for_search("小麦赤霉病防治技术"))
+    # The same call indexing makes, so nothing is left to load lazily.
+    cut_for_search("小麦赤霉病防治技术")
     seconds = time.perf_counter() - started
     logger.info("Chinese segmenter loaded in %.2f s", seconds)
     return seconds

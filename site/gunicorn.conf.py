@@ -23,7 +23,7 @@ control_socket_disable = True
 
 
 def post_worker_init(worker) -> None:
-    """Load jieba's dictionaries before the worker takes its first request."""
+    """Load the segmenters' dictionaries before the worker takes its first request."""
     if os.environ.get("KEXIE_WARM_UP", "1") == "0":
         return
     from kexie_pages.warmup import warm_requests, warm_up

@@ -6,13 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import jieba
-import jieba.analyse
 from django.db.models import Count, Q, QuerySet, Sum
 
 from ..base.models import County, IndustryCategory
 from ..base.selectors import categories_all, counties_all
 from ..directories.models import Achievement, Expert
+from ..search import cut
 from .models import Need, NeedStatus
 
 #: The longest keyword query honoured; a longer one is cut, never an error.
@@ -64,13 +63,12 @@ _WORD_RE = re.compile(r"\w+")
 
 
 def keyword_words(query: str) -> list[str]:
-    """The words of ``query``: jieba cuts a run of Chinese into words, as the
-    Chinese search does; punctuation is dropped."""
+    """The words of ``query``: a run of Chinese is cut into words as the
+    Chinese search cuts it (jieba's words); punctuation is dropped."""
     words: list[str] = []
     for run in _WORD_RE.findall(query):
-        for word in jieba.cut(run):
-            word = word.strip()
-            if word and word not in words:
+        for word in cut(run):
+            if word not in words:
                 words.append(word)
     return words[:MAX_KEYWORD_WORDS]
 

@@ -89,6 +89,8 @@ def test_static_files_are_hashed_immutable_and_precompressed(collected):
 def test_gunicorn_workers_load_the_segmenter_before_their_first_request():
     import jieba
 
+    from kexie_pages.search import _rjieba
+
     config = runpy.run_path(str(SITE / "gunicorn.conf.py"))
     assert (
         config["workers"] >= 1 and config["wsgi_app"] == "kexie_site.wsgi:application"
@@ -104,6 +106,8 @@ def test_gunicorn_workers_load_the_segmenter_before_their_first_request():
                 messages.append(message % args)
 
     jieba.dt.initialized = False
+    _rjieba.cache_clear()
     config["post_worker_init"](Worker())
     assert jieba.dt.initialized
+    assert _rjieba.cache_info().currsize == 1
     assert messages and "warm in" in messages[0]
