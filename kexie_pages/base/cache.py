@@ -32,6 +32,13 @@ home page, the API, the site search, the sitemap); :func:`purge` with no paths
 renews the site's. Purges run after the transaction commits, so a request
 cannot cache the old content in between.
 
+**Kept per process** (:func:`memo`): what every render reads and only a
+whole-site purge changes: the request's ``Site`` (handed to Wagtail by the
+middleware before a render: its lookup was a query of its own) and the view
+restrictions behind ``selectors.public_pages``. Keyed on the site's generation,
+so a purge drops them; at most ``MEMO_SECONDS`` old when another process
+purged a local-memory cache.
+
 **Registration API** (call from ``AppConfig.ready()``, one line a model)::
 
     from kexie_pages.base import cache as page_cache
@@ -52,8 +59,10 @@ the page-cache tests turn it on), ``KEXIE_PAGE_CACHE_SECONDS`` (300),
 cache of their own, ``"pages"``, so a flood of made-up URLs evicts only pages).
 """
 
+import copy
 import hashlib
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -63,6 +72,7 @@ from django.core.cache.backends.base import BaseCache
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.http.response import HttpResponseBase
 from django.utils import translation
 
@@ -116,6 +126,53 @@ def _generations(segment: str) -> tuple[str, str]:
     if len(found) < 2:
         found = cache.get_many(keys)
     return found.get(keys[0], ""), found.get(keys[1], "")
+
+
+#: How long a process keeps a value of :func:`memo`: a purge in another
+#: process reaches a local-memory cache's generations only then (Redis: at once).
+MEMO_SECONDS = 60
+#: At most this many values (made-up ``Host`` headers must not grow it forever).
+MEMO_MAX = 100
+_memo: dict[Any, tuple[str, float, Any]] = {}
+
+
+def memo(key: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept in this process until the whole site is purged.
+
+    For what every render reads and only a site-wide purge changes (the
+    ``Site``, the view restrictions); at most :data:`MEMO_SECONDS` old when
+    another process purged. Computed every time when the page cache is off.
+    """
+    if not enabled():
+        return compute()  # no generations to key on (the test settings)
+    token = _generations("")[0]
+    now = time.monotonic()
+    found = _memo.get(key)
+    if found is not None and found[0] == token and found[1] > now:
+        return found[2]
+    value = compute()
+    if len(_memo) >= MEMO_MAX:
+        _memo.clear()
+    _memo[key] = (token, now + MEMO_SECONDS, value)
+    return value
+
+
+def remember_site(request: HttpRequest) -> None:
+    """Hand Wagtail the request's ``Site`` from :func:`memo`, not a query.
+
+    Each request gets its own copies of the site and of its root page, so
+    nothing a request sets on them (``specific``) reaches another.
+    """
+    from wagtail.models import Site
+
+    # The same host and port Wagtail's own lookup keys on.
+    raw_host = request._get_raw_host()  # type: ignore[attr-defined]
+    key = ("site", split_domain_port(raw_host)[0], request.get_port())
+    site = memo(key, lambda: Site._find_for_request(request))
+    if site is not None:
+        site = copy.copy(site)
+        site.root_page = copy.copy(site.root_page)
+    request._wagtail_site = site  # type: ignore[attr-defined]
 
 
 def _language(request: HttpRequest) -> str:
@@ -190,7 +247,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if not enabled() or not request_cacheable(request):
+        if not enabled():
+            return self.get_response(request)
+        if not request_cacheable(request):
+            remember_site(request)
             return self.get_response(request)
         cache = _cache()
         key = page_key(request)
@@ -202,6 +262,7 @@ class PageCacheMiddleware:
                 hit.headers[name] = value
             hit.headers[STATUS_HEADER] = "hit"
             return hit
+        remember_site(request)
         response = self.get_response(request)
         if (
             isinstance(response, HttpResponse)

@@ -144,14 +144,16 @@ class HomePage(PinyinSlugMixin, Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        from .selectors import public_pages  # selectors import these models
+
         context = super().get_context(request, *args, **kwargs)
         # Cards need only base Page fields: no .specific(), one query not one per type.
-        context["sections"] = self.get_children().live().public().in_menu()
+        context["sections"] = public_pages(self.get_children().live().in_menu())
         # Looked up by name: base never imports a section (news imports base).
         news_page = apps.get_model("kexie_pages", "NewsPage")
-        context["latest_news"] = (
-            news_page.objects.descendant_of(self).live().public().order_by("-date")[:5]
-        )
+        context["latest_news"] = public_pages(
+            news_page.objects.descendant_of(self).live()
+        ).order_by("-date")[:5]
         return context
 
 

@@ -13,8 +13,10 @@ from typing import NamedTuple
 from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Model, Q, QuerySet
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.query import PageQuerySet
 
+from . import cache as page_cache
 from .models import County, IndustryCategory
 
 CACHE_SECONDS = 3600
@@ -39,6 +41,28 @@ def menu_items(*, site: Site) -> list[MenuItem]:
 
     items = cache.get_or_set(MENU_KEY.format(site_id=site.pk), load, CACHE_SECONDS)
     return items or []  # None only if a None was cached
+
+
+def public_pages(queryset: PageQuerySet) -> PageQuerySet:
+    """``queryset.public()``, the view restrictions read once a process.
+
+    Wagtail's ``public()`` reads every restriction each time it is called
+    (four times on the home page). Here they are kept by ``page_cache.memo``
+    until the whole site is purged, which saving or deleting a restriction and
+    moving a page do; another process's local-memory cache learns of it within
+    ``MEMO_SECONDS`` (the restricted page itself is always checked afresh by
+    Wagtail when it is served).
+    """
+    restricted = page_cache.memo(
+        "view-restrictions",
+        lambda: list(
+            PageViewRestriction.objects.values_list("page__path", "page__depth")
+        ),
+    )
+    private = Q()
+    for path, depth in restricted:
+        private |= Q(path__startswith=path, depth__gte=depth)
+    return queryset.exclude(private) if private else queryset
 
 
 def counties_all() -> list[County]:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ..base.guards import TOKEN_FIELD, body_digest, form_refusal, submit_once
 from ..base.models import County
+from ..base.selectors import counties_all
 from .feeds import courses_ics_response
 from .forms import CourseFilterForm, CourseRegistrationForm
 from .models import COURSES_PER_PAGE, WEEKDAY_INITIALS, CoursePage, LectureHallPage
@@ -105,7 +106,7 @@ def lecture_hall(request: HttpRequest, page: LectureHallPage) -> HttpResponse:
             "courses": page_obj,
             "past": past,
             "filtered": form.is_bound and form.is_valid() and form.has_filters(),
-            "counties": County.objects.all(),
+            "counties": counties_all(),
             "selected_county": form.is_valid() and form.cleaned_data.get("county"),
         },
     )

@@ -24,6 +24,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from ..base.models import County, IndustryCategory, SectionPage
+from ..base.selectors import categories_all, counties_all, public_pages
 from ..base.validators import mask_phone
 from ..search import ChineseSearchField
 
@@ -367,9 +368,9 @@ class ThinkTankPage(SectionPage):
         page.object_list = list(page.object_list)
         directory_entries_annotate(directory=self.directory, entries=page.object_list)
         context["entries"] = page
-        context["counties"] = County.objects.all()
-        context["categories"] = IndustryCategory.objects.all()
-        context["sections"] = self.get_children().live().public()
+        context["counties"] = counties_all()
+        context["categories"] = categories_all()
+        context["sections"] = public_pages(self.get_children().live())
         return context
 
 

@@ -34,6 +34,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from ..base.models import County, IndustryCategory, SectionPage
+from ..base.selectors import public_pages
 from ..base.validators import mask_phone
 from ..directories.models import Achievement, Expert
 from ..search import ChineseSearchField
@@ -217,7 +218,7 @@ class Need(
 
     def get_url(self, request=None) -> str | None:
         """The need's public URL under the first live library page, or None."""
-        library = NeedsLibraryPage.objects.live().public().first()
+        library = public_pages(NeedsLibraryPage.objects.live()).first()
         if library is None:
             return None
         return library.need_url(self, request)

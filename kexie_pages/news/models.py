@@ -17,7 +17,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, MultipleChooserPan
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from ..base.blocks import BaseStreamBlock
@@ -201,7 +201,9 @@ class NewsPage(PinyinSlugMixin, RoutablePageMixin, Page):
     def share_url(self, request: HttpRequest | None = None) -> str:
         """The absolute address a QR code points at: ``/n/<id>/`` where the site
         includes ``kexie_pages.urls`` (survives slug changes), else the page's own."""
-        site = self.get_site()
+        # The request's site when there is one: Wagtail's ``get_site()`` asks
+        # the database again.
+        site = Site.find_for_request(request) if request else self.get_site()
         try:
             short = reverse("kexie_news_short", args=[self.pk])
         except NoReverseMatch:

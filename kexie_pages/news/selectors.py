@@ -5,10 +5,13 @@ about a need, a course, a think-tank entry."""
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Model, QuerySet
 from wagtail.models import Page
 
 from ..base.models import County
+from ..base.selectors import public_pages
+from ..needs.models import Need, NeedsLibraryPage
 from ..programme.models import Agreement, AgreementIndexPage
 from .models import (
     LINK_PANELS,
@@ -115,22 +118,60 @@ class LinkGroup:
     items: list[LinkItem]
 
 
-def _url_of(item: Model, agreements: AgreementIndexPage | None) -> str | None:
-    """The public address of a linked item, where it has one."""
+def _url_of(
+    item: Model,
+    agreements: AgreementIndexPage | None,
+    library: NeedsLibraryPage | None,
+) -> str | None:
+    """The public address of a linked item, where it has one (an agreement's
+    and a need's below the index page found once, not once an item)."""
     if isinstance(item, Agreement):
         return agreements.agreement_url(item) if agreements is not None else None
+    if isinstance(item, Need):
+        return library.need_url(item) if library is not None else None
     get_url = getattr(item, "get_url", None)
     return get_url() if get_url is not None else None
+
+
+def _kinds_linked(article: NewsPage) -> list[type[NewsLink]]:
+    """The link models with a row for ``article``, in :data:`LINK_MODELS` order.
+
+    One query in plain SQL built from the models' tables: most articles link
+    one or two kinds, and building eight ORM queries (or eight ``EXISTS``)
+    cost more than reading their rows.
+    """
+    quote = connection.ops.quote_name
+    parts = []
+    for number, model in enumerate(LINK_MODELS):
+        table = quote(model._meta.db_table)
+        column = quote(model._meta.get_field("page").column)
+        # Names from the models' _meta, the page id a parameter.
+        one = f"SELECT 1 FROM {table} WHERE {column} = %s LIMIT 1"  # noqa: S608
+        parts.append(f"SELECT {number} AS kind FROM ({one}) AS linked_{number}")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), [article.pk] * len(parts))
+        found = {row[0] for row in cursor.fetchall()}
+    return [model for number, model in enumerate(LINK_MODELS) if number in found]
 
 
 def article_links_public(*, article: NewsPage) -> list[LinkGroup]:
     """What ``article`` is about, public items only (live pages and needs,
     directory entries whose people agreed to be listed, signed agreements),
-    grouped by kind: one query per kind."""
+    grouped by kind: one query for the kinds it links, then one per kind."""
     groups = []
     labels = dict(LINK_PANELS)
-    agreements = AgreementIndexPage.objects.live().public().first()
-    for model in LINK_MODELS:
+    kinds = _kinds_linked(article)
+    agreements = (
+        public_pages(AgreementIndexPage.objects.live()).first()
+        if NewsAgreementLink in kinds
+        else None
+    )
+    library = (
+        public_pages(NeedsLibraryPage.objects.live()).first()
+        if NewsNeedLink in kinds
+        else None
+    )
+    for model in kinds:
         related = model._meta.get_field(model.target_field).related_model
         links = (
             model.objects.filter(
@@ -141,7 +182,7 @@ def article_links_public(*, article: NewsPage) -> list[LinkGroup]:
             .order_by("sort_order", "pk")
         )
         items = [
-            LinkItem(str(link.target), _url_of(link.target, agreements))
+            LinkItem(str(link.target), _url_of(link.target, agreements, library))
             for link in links
         ]
         if items:
@@ -154,7 +195,7 @@ def _public_of(model: Any) -> QuerySet:
     restriction, or what the model's ``public()`` queryset lists (a live need,
     a directory entry whose people agreed, a signed agreement)."""
     if issubclass(model, Page):
-        return model.objects.live().public()
+        return public_pages(model.objects.live())
     return model._default_manager.public()
 
 

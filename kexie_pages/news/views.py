@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from ..base.models import County
+from ..base.selectors import counties_all
 from ..base.spreadsheets import content_disposition
 from ..booklets.qr import qr_png, qr_svg
 from .feeds import NewsFeed, feed_title
@@ -94,7 +95,7 @@ def news_index(request: HttpRequest, page: NewsIndexPage) -> HttpResponse:
             "filters": filters,
             "search_query": filters.query,
             "news_categories": news_categories_all(),
-            "counties": County.objects.all(),
+            "counties": counties_all(),
             "news_category": category,
             "articles": Paginator(articles, ARTICLES_PER_PAGE).get_page(
                 request.GET.get("page")
@@ -133,8 +134,9 @@ def news_feed(
 
 def news_article_context(request: HttpRequest, article: NewsPage) -> dict:
     """What an article's page adds to its context: the feeds it advertises."""
-    index = article.get_parent().specific
-    if not isinstance(index, NewsIndexPage):
+    # The parent as a news index in one query (get_parent().specific is two).
+    index = NewsIndexPage.objects.filter(path=article.path[: -article.steplen]).first()
+    if index is None:
         return {"feed_links": []}
     return {
         "feed_links": news_feed_links(

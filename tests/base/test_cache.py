@@ -183,3 +183,44 @@ def test_many_saves_in_one_transaction_purge_once_at_commit(
     with transaction.atomic():
         county.save()
     assert len(renewed) == 2
+
+
+def visitor_with_session() -> Client:
+    """A visitor the page cache never serves (a session cookie): what they get
+    is rendered, with what each process keeps between renders (the Site, the
+    view restrictions)."""
+    visitor = Client()
+    visitor.cookies["sessionid"] = "not-a-session"
+    return visitor
+
+
+def test_a_published_home_page_shows_at_once_to_visitors_it_renders_for(
+    page_cache, site_settings, home, news_index, client
+):
+    visitor = visitor_with_session()
+    assert "科技助力精准扶贫" in visitor.get("/").content.decode()
+    assert fetch(client, "/")[1] == "miss"
+    home.title = "周口科协"
+    revision = home.save_revision()
+    revision.publish()
+    for reader in (visitor, client):
+        html = reader.get("/").content.decode()
+        assert "<h1>周口科协</h1>" in html and "科技助力精准扶贫</h1>" not in html
+
+
+def test_a_new_view_restriction_hides_an_article_from_listings_at_once(
+    page_cache, site_settings, home, news_index, add_news, news_corpus, client
+):
+    from wagtail.models import PageViewRestriction
+
+    article = add_news(news_index, 1, news_corpus[0])
+    visitor = visitor_with_session()
+    assert article.title in visitor.get("/").content.decode()
+    assert article.title in fetch(client, "/")[0].content.decode()
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="pw"
+    )
+    assert article.title not in visitor.get("/").content.decode()
+    assert article.title not in client.get("/").content.decode()
+    restriction.delete()
+    assert article.title in visitor.get("/").content.decode()

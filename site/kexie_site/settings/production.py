@@ -47,6 +47,11 @@ MIDDLEWARE.insert(  # noqa: F405
     "whitenoise.middleware.WhiteNoiseMiddleware",
 )
 
+# Each worker keeps its database connection between requests (opening SQLite
+# and reading its schema again cost more than a small page's queries).
+DATABASES["default"].setdefault("CONN_MAX_AGE", 60)  # noqa: F405
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)  # noqa: F405
+
 # Wagtail looks image renditions up in the cache called "renditions" when there
 # is one: without it every {% image %} on a rendered page is a query.
 CACHES["renditions"] = {  # noqa: F405
