@@ -34,10 +34,11 @@ cannot cache the old content in between.
 
 **Kept per process** (:func:`memo`): what every render reads and only a
 whole-site purge changes: the request's ``Site`` (handed to Wagtail by the
-middleware before a render: its lookup was a query of its own) and the view
-restrictions behind ``selectors.public_pages``. Keyed on the site's generation,
-so a purge drops them; at most ``MEMO_SECONDS`` old when another process
-purged a local-memory cache.
+middleware before a render: its lookup was a query of its own), the view
+restrictions behind ``selectors.public_pages`` and the type of each page
+routed through (``routing``: a hint only, checked by the query that reads the
+page). Keyed on the site's generation, so a purge drops them; at most
+``MEMO_SECONDS`` old when another process purged a local-memory cache.
 
 **Registration API** (call from ``AppConfig.ready()``, one line a model)::
 
@@ -131,8 +132,9 @@ def _generations(segment: str) -> tuple[str, str]:
 #: How long a process keeps a value of :func:`memo`: a purge in another
 #: process reaches a local-memory cache's generations only then (Redis: at once).
 MEMO_SECONDS = 60
-#: At most this many values (made-up ``Host`` headers must not grow it forever).
-MEMO_MAX = 100
+#: At most this many values (made-up ``Host`` headers must not grow it forever;
+#: a value is small: a site, the restrictions, the type of one routed page).
+MEMO_MAX = 5000
 _memo: dict[Any, tuple[str, float, Any]] = {}
 
 
@@ -155,6 +157,11 @@ def memo(key: Any, compute: Callable[[], Any]) -> Any:
         _memo.clear()
     _memo[key] = (token, now + MEMO_SECONDS, value)
     return value
+
+
+def forget(key: Any) -> None:
+    """Drop the value :func:`memo` keeps under ``key`` (if any)."""
+    _memo.pop(key, None)
 
 
 def remember_site(request: HttpRequest) -> None:

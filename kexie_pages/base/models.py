@@ -14,6 +14,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 
 from ..search import ChineseSearchField
+from . import routing
 from .blocks import BaseStreamBlock
 from .slugs import PinyinSlugMixin
 
@@ -156,6 +157,9 @@ class HomePage(PinyinSlugMixin, Page):
         ).order_by("-date")[:5]
         return context
 
+    def route(self, request, path_components):
+        return routing.route(self, request, path_components)
+
 
 class SectionPage(PinyinSlugMixin, Page):
     """What every section's index page under the home page shares: an intro.
@@ -176,3 +180,6 @@ class SectionPage(PinyinSlugMixin, Page):
 
     class Meta:
         abstract = True
+
+    def route(self, request, path_components):
+        return routing.route(self, request, path_components)
