@@ -17,6 +17,7 @@ and a slug no page has is not remembered.
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest
 from wagtail.models import Page
 
@@ -46,9 +47,10 @@ def route(parent: Page, request: HttpRequest, path_components: list[str]) -> Any
     if model is None or not issubclass(model, Page):
         page_cache.forget(key)
         return Page.route(parent, request, path_components)
+    pages: Any = model._default_manager  # a PageManager: model is a Page
     try:
-        subpage = model._default_manager.child_of(parent).get(slug=slug)
-    except model.DoesNotExist:
+        subpage = pages.child_of(parent).get(slug=slug)
+    except ObjectDoesNotExist:
         page_cache.forget(key)
         return Page.route(parent, request, path_components)
     subpage._cached_parent_obj = parent  # as Wagtail does: no query for the parent
