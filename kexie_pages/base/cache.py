@@ -33,8 +33,9 @@ renews the site's. Purges run after the transaction commits, so a request
 cannot cache the old content in between.
 
 **Kept per process** (:func:`memo`): what every render reads and only a
-whole-site purge changes: the request's ``Site`` (handed to Wagtail by the
-middleware before a render: its lookup was a query of its own), the view
+whole-site purge changes: the request's ``Site`` and its home page (handed to
+Wagtail by the middleware before a render, to route from: a query each; the
+home page is read afresh when it is the page served), the view
 restrictions behind ``selectors.public_pages`` and the type of each page
 routed through (``routing``: a hint only, checked by the query that reads the
 page). Keyed on the site's generation, so a purge drops them; at most
@@ -164,18 +165,31 @@ def forget(key: Any) -> None:
     _memo.pop(key, None)
 
 
+def _find_site(request: HttpRequest) -> Any:
+    """The request's ``Site``; its root page as its specific type when that
+    type reads itself afresh to be served (``kept_per_process``, the home
+    page): Wagtail's routing starts from the specific root, a query a request."""
+    from wagtail.models import Site
+
+    site = Site._find_for_request(request)
+    if site is not None:
+        root = site.root_page.specific
+        if getattr(root, "kept_per_process", False):
+            root._kept = True
+            site.root_page = root
+    return site
+
+
 def remember_site(request: HttpRequest) -> None:
     """Hand Wagtail the request's ``Site`` from :func:`memo`, not a query.
 
     Each request gets its own copies of the site and of its root page, so
     nothing a request sets on them (``specific``) reaches another.
     """
-    from wagtail.models import Site
-
     # The same host and port Wagtail's own lookup keys on.
     raw_host = request._get_raw_host()  # type: ignore[attr-defined]
     key = ("site", split_domain_port(raw_host)[0], request.get_port())
-    site = memo(key, lambda: Site._find_for_request(request))
+    site = memo(key, lambda: _find_site(request))
     if site is not None:
         site = copy.copy(site)
         site.root_page = copy.copy(site.root_page)

@@ -157,7 +157,14 @@ class HomePage(PinyinSlugMixin, Page):
         ).order_by("-date")[:5]
         return context
 
+    #: ``cache.remember_site`` may keep this page per process as the site's
+    #: root, to route from; served itself, it is read afresh (``route``).
+    kept_per_process = True
+
     def route(self, request, path_components):
+        if not path_components and getattr(self, "_kept", False):
+            # As stored now: published, unpublished or edited in another process.
+            return Page.route(HomePage.objects.get(pk=self.pk), request, [])
         return routing.route(self, request, path_components)
 
 

@@ -86,3 +86,13 @@ def test_a_slug_taken_over_by_another_type_routes_to_the_new_page(article, home)
     assert type(page) is type(wagtail_page) is BookletIndexPage
     assert page.pk == wagtail_page.pk == other.pk
     assert both("/news/article-1/") == (200, 200)
+
+
+def test_pages_unpublished_without_a_purge_are_not_served(article, home):
+    """As when another process unpublished them and this one's kept site and
+    types are up to a minute old: every page served is read afresh."""
+    assert both("/") == (200, 200)
+    Page.objects.filter(pk=article.pk).update(live=False)  # no signal, no purge
+    assert rendered("/news/article-1/").status_code == 404
+    Page.objects.filter(pk=home.pk).update(live=False)
+    assert rendered("/").status_code == 404
