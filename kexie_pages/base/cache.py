@@ -33,11 +33,13 @@ renews the site's. Purges run after the transaction commits, so a request
 cannot cache the old content in between.
 
 **Kept per process** (:func:`memo`): what every render reads and only a
-whole-site purge changes: the request's ``Site`` (handed to Wagtail by the
-middleware before a render: its lookup was a query of its own) and the view
-restrictions behind ``selectors.public_pages``. Keyed on the site's generation,
-so a purge drops them; at most ``MEMO_SECONDS`` old when another process
-purged a local-memory cache.
+whole-site purge changes: the request's ``Site`` and its home page (handed to
+Wagtail by the middleware before a render, to route from: a query each; the
+home page is read afresh when it is the page served), the view
+restrictions behind ``selectors.public_pages`` and the type of each page
+routed through (``routing``: a hint only, checked by the query that reads the
+page). Keyed on the site's generation, so a purge drops them; at most
+``MEMO_SECONDS`` old when another process purged a local-memory cache.
 
 **Registration API** (call from ``AppConfig.ready()``, one line a model)::
 
@@ -131,8 +133,9 @@ def _generations(segment: str) -> tuple[str, str]:
 #: How long a process keeps a value of :func:`memo`: a purge in another
 #: process reaches a local-memory cache's generations only then (Redis: at once).
 MEMO_SECONDS = 60
-#: At most this many values (made-up ``Host`` headers must not grow it forever).
-MEMO_MAX = 100
+#: At most this many values (made-up ``Host`` headers must not grow it forever;
+#: a value is small: a site, the restrictions, the type of one routed page).
+MEMO_MAX = 5000
 _memo: dict[Any, tuple[str, float, Any]] = {}
 
 
@@ -157,18 +160,36 @@ def memo(key: Any, compute: Callable[[], Any]) -> Any:
     return value
 
 
+def forget(key: Any) -> None:
+    """Drop the value :func:`memo` keeps under ``key`` (if any)."""
+    _memo.pop(key, None)
+
+
+def _find_site(request: HttpRequest) -> Any:
+    """The request's ``Site``; its root page as its specific type when that
+    type reads itself afresh to be served (``kept_per_process``, the home
+    page): Wagtail's routing starts from the specific root, a query a request."""
+    from wagtail.models import Site
+
+    site = Site._find_for_request(request)
+    if site is not None:
+        root = site.root_page.specific
+        if getattr(root, "kept_per_process", False):
+            root._kept = True
+            site.root_page = root
+    return site
+
+
 def remember_site(request: HttpRequest) -> None:
     """Hand Wagtail the request's ``Site`` from :func:`memo`, not a query.
 
     Each request gets its own copies of the site and of its root page, so
     nothing a request sets on them (``specific``) reaches another.
     """
-    from wagtail.models import Site
-
     # The same host and port Wagtail's own lookup keys on.
     raw_host = request._get_raw_host()  # type: ignore[attr-defined]
     key = ("site", split_domain_port(raw_host)[0], request.get_port())
-    site = memo(key, lambda: Site._find_for_request(request))
+    site = memo(key, lambda: _find_site(request))
     if site is not None:
         site = copy.copy(site)
         site.root_page = copy.copy(site.root_page)

@@ -14,6 +14,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 
 from ..search import ChineseSearchField
+from . import routing
 from .blocks import BaseStreamBlock
 from .slugs import PinyinSlugMixin
 
@@ -156,6 +157,16 @@ class HomePage(PinyinSlugMixin, Page):
         ).order_by("-date")[:5]
         return context
 
+    #: ``cache.remember_site`` may keep this page per process as the site's
+    #: root, to route from; served itself, it is read afresh (``route``).
+    kept_per_process = True
+
+    def route(self, request, path_components):
+        if not path_components and getattr(self, "_kept", False):
+            # As stored now: published, unpublished or edited in another process.
+            return Page.route(HomePage.objects.get(pk=self.pk), request, [])
+        return routing.route(self, request, path_components)
+
 
 class SectionPage(PinyinSlugMixin, Page):
     """What every section's index page under the home page shares: an intro.
@@ -176,3 +187,6 @@ class SectionPage(PinyinSlugMixin, Page):
 
     class Meta:
         abstract = True
+
+    def route(self, request, path_components):
+        return routing.route(self, request, path_components)

@@ -3,10 +3,12 @@ prints about sharing (Open Graph, Twitter card) and the news feeds."""
 
 from django import template
 from django.template.base import Token
+from django.utils.translation import get_language
 from wagtail.images.templatetags.wagtailimages_tags import PictureNode
 from wagtail.images.templatetags.wagtailimages_tags import image as image_tag
 from wagtail.models import Page, Site
 
+from ..base import cache as page_cache
 from ..base.models import OrganisationSettings
 from ..base.selectors import MenuItem, menu_items, public_pages
 from ..base.sharing import share_meta as share_meta_for
@@ -113,8 +115,14 @@ def feed_links(context) -> list[FeedLink]:
     page = context.get("page")
     if not isinstance(page, Page) or page.depth != 2:
         return []
-    index = public_pages(NewsIndexPage.objects.child_of(page).live()).first()
-    return news_feed_links(index) if index is not None else []
+
+    def home_feeds() -> list[FeedLink]:
+        index = public_pages(NewsIndexPage.objects.child_of(page).live()).first()
+        return news_feed_links(index) if index is not None else []
+
+    # Kept per process: publishing, moving or restricting the news section (a
+    # child of the home page) purges the whole site, which drops it.
+    return page_cache.memo(("home-feeds", page.pk, get_language()), home_feeds)
 
 
 @register.inclusion_tag("kexie_pages/includes/news_about.html", takes_context=True)

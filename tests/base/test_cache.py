@@ -224,3 +224,17 @@ def test_a_new_view_restriction_hides_an_article_from_listings_at_once(
     assert article.title not in client.get("/").content.decode()
     restriction.delete()
     assert article.title in visitor.get("/").content.decode()
+
+
+def test_the_home_page_stops_advertising_an_unpublished_news_feed_at_once(
+    page_cache, site_settings, home, news_index, client
+):
+    feed = 'href="http://localhost/news/feed/rss/"'
+    visitor = visitor_with_session()
+    assert feed in visitor.get("/").content.decode()
+    assert feed in fetch(client, "/")[0].content.decode()
+    news_index.unpublish()
+    assert feed not in visitor_with_session().get("/").content.decode()
+    assert feed not in fetch(Client(), "/")[0].content.decode()
+    news_index.save_revision().publish()
+    assert feed in visitor_with_session().get("/").content.decode()
