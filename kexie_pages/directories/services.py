@@ -156,9 +156,12 @@ def _apply(
                 if row.instance is None:
                     raise RuntimeError(f"Row {row.number} has no entry to update.")
                 instance = row.instance
+                # Only what differs is written: bulk_update builds a CASE per
+                # row for each field, and a re-import changes one or two.
                 for name, value in row.values.items():
-                    setattr(instance, name, value)
-                update_fields.update(row.values)
+                    if getattr(instance, name) != value:
+                        setattr(instance, name, value)
+                        update_fields.add(name)
                 instance.updated_at = now
                 changed_objects.append(instance)
             else:

@@ -51,6 +51,24 @@ def test_reimport_with_a_change_updates_only_that_row(import_rows):
     assert [c.name for c in changed.categories.all()] == ["农村电商"]
 
 
+def test_reimport_writes_each_rows_own_changes_and_leaves_the_rest(import_rows):
+    rows = sample("experts", 3)
+    import_rows("experts", rows, dry_run=False)
+    before = {e.name: e for e in Expert.objects.all()}
+    rows[0]["职称"] = "研究员（二级）"
+    rows[1]["是否公开"] = "否" if rows[1]["是否公开"] == "是" else "是"
+    result = import_rows("experts", rows, dry_run=False)
+    assert [r.status for r in result.rows] == ["update", "update", "unchanged"]
+    after = {e.name: e for e in Expert.objects.all()}
+    first, second, third = (rows[i]["姓名"] for i in range(3))
+    assert after[first].title == "研究员（二级）"
+    assert after[first].is_public == before[first].is_public
+    assert after[second].is_public != before[second].is_public
+    assert after[second].title == before[second].title
+    assert after[third].updated_at == before[third].updated_at
+    assert after[first].updated_at > before[first].updated_at
+
+
 def test_achievement_links_to_expert_by_name_or_name_and_unit(import_rows):
     experts = sample("experts", 2)
     import_rows("experts", experts, dry_run=False)
