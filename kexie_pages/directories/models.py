@@ -84,6 +84,10 @@ class DirectoryEntry(index.Indexed, models.Model):
     def natural_key(self) -> tuple:
         return tuple(getattr(self, name) for name in self.natural_key_fields)
 
+    #: The stored fields ``fill_derived_fields`` computes (bulk updates write
+    #: them only when they change).
+    derived_fields: tuple[str, ...] = ()
+
     def fill_derived_fields(self) -> None:
         """Compute stored fields that follow from others; bulk imports call this too."""
 
@@ -141,6 +145,8 @@ class Expert(DirectoryEntry):  # type: ignore[django-manager-missing]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.employer}）" if self.employer else self.name
+
+    derived_fields = ("name_pinyin",)
 
     def fill_derived_fields(self) -> None:
         self.name_pinyin = pinyin_key(self.name)

@@ -143,13 +143,12 @@ def _apply(
         match_rows(model, batch)
         new_objects, changed_objects = [], []
         touched: list[tuple[RowResult, DirectoryEntry]] = []
-        update_fields = {"updated_at"} | (
-            {"name_pinyin"} if hasattr(model, "name_pinyin") else set()
-        )
+        update_fields = {"updated_at"}
         for row in batch:
             result.counts[row.status] += 1
             if row.status == "new":
                 instance = model(**row.values)
+                instance.fill_derived_fields()
                 new_objects.append(instance)
             elif row.status == "update":
                 # match_rows gives every "update" row its entry.
@@ -163,10 +162,16 @@ def _apply(
                         setattr(instance, name, value)
                         update_fields.add(name)
                 instance.updated_at = now
+                derived = [getattr(instance, name) for name in model.derived_fields]
+                instance.fill_derived_fields()
+                update_fields.update(
+                    name
+                    for name, old in zip(model.derived_fields, derived, strict=True)
+                    if getattr(instance, name) != old
+                )
                 changed_objects.append(instance)
             else:
                 continue
-            instance.fill_derived_fields()
             touched.append((row, instance))
         model.objects.bulk_create(new_objects)
         if changed_objects:
