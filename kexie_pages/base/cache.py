@@ -61,6 +61,7 @@ the page-cache tests turn it on), ``KEXIE_PAGE_CACHE_SECONDS`` (300),
 cache of their own, ``"pages"``, so a flood of made-up URLs evicts only pages).
 """
 
+import contextvars
 import copy
 import hashlib
 import secrets
@@ -133,6 +134,12 @@ def _generations(segment: str) -> tuple[str, str]:
 #: How long a process keeps a value of :func:`memo`: a purge in another
 #: process reaches a local-memory cache's generations only then (Redis: at once).
 MEMO_SECONDS = 60
+#: The site's generation as the middleware read it for the request being
+#: served: :func:`memo` is called several times a render, and each would read
+#: the cache again (a round trip to Redis each).
+_request_generation: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "kexie_site_generation", default=None
+)
 #: At most this many values (made-up ``Host`` headers must not grow it forever;
 #: a value is small: a site, the restrictions, the type of one routed page).
 MEMO_MAX = 5000
@@ -148,7 +155,7 @@ def memo(key: Any, compute: Callable[[], Any]) -> Any:
     """
     if not enabled():
         return compute()  # no generations to key on (the test settings)
-    token = _generations("")[0]
+    token = _request_generation.get() or _generations("")[0]
     now = time.monotonic()
     found = _memo.get(key)
     if found is not None and found[0] == token and found[1] > now:
@@ -202,9 +209,8 @@ def _language(request: HttpRequest) -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
-def page_key(request: HttpRequest) -> str:
-    """The cache key of ``request``'s answer, under the current generations."""
-    site_gen, segment_gen = _generations(segment_of(request.path))
+def page_key(request: HttpRequest, site_gen: str, segment_gen: str) -> str:
+    """The cache key of ``request``'s answer under these generation tokens."""
     parts = [
         site_gen,
         segment_gen,
@@ -270,11 +276,22 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not enabled():
             return self.get_response(request)
+        # The site's generation is read once a request, for memo() too.
+        reset = _request_generation.set(None)
+        try:
+            return self._serve(request)
+        finally:
+            _request_generation.reset(reset)
+
+    def _serve(self, request: HttpRequest) -> HttpResponseBase:
         if not request_cacheable(request):
+            _request_generation.set(_generations("")[0])
             remember_site(request)
             return self.get_response(request)
         cache = _cache()
-        key = page_key(request)
+        site_gen, segment_gen = _generations(segment_of(request.path))
+        _request_generation.set(site_gen)
+        key = page_key(request, site_gen, segment_gen)
         stored = cache.get(key)
         if stored is not None:
             status, headers, content = stored

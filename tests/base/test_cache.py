@@ -238,3 +238,27 @@ def test_the_home_page_stops_advertising_an_unpublished_news_feed_at_once(
     assert feed not in fetch(Client(), "/")[0].content.decode()
     news_index.save_revision().publish()
     assert feed in visitor_with_session().get("/").content.decode()
+
+
+def test_a_render_reads_the_generations_once(
+    page_cache, site_settings, home, news_index, add_news, news_corpus, monkeypatch
+):
+    """What a render keeps per process (the Site, the restrictions, the home
+    page's feeds) is checked against the generation the request read, not
+    against a fresh read of the cache each time (a Redis round trip each)."""
+    from kexie_pages.base import cache as page_cache_module
+
+    article = add_news(news_index, 1, news_corpus[0])
+    reads = []
+    generations = page_cache_module._generations
+    monkeypatch.setattr(
+        page_cache_module,
+        "_generations",
+        lambda segment: reads.append(segment) or generations(segment),
+    )
+    for visitor in (visitor_with_session(), Client()):
+        reads.clear()
+        response = visitor.get("/")
+        assert response.status_code == 200
+        assert article.title in response.content.decode()
+        assert len(reads) == 1, reads
