@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Subquery, Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import NoReverseMatch, reverse
@@ -23,8 +23,6 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.images import get_image_model
-from wagtail.images.models import Filter
 from wagtail.models import Orderable, Page
 from wagtail.query import PageQuerySet
 from wagtail.search import index
@@ -36,9 +34,6 @@ from ..pdf import NotAPDF, pdf_facts
 from ..search import ChineseSearchField
 
 BOOKLETS_PER_PAGE = 12
-#: The renditions a cover prints on the list (booklet_index_page.html's
-#: ``{% listing_picture %}``: keep the two in step).
-LIST_COVER_SPECS = Filter.expand_spec("format-{webp,jpeg} fill-{72x102,144x204}")
 SORTS = {"new": "-first_published_at", "popular": "-total_downloads"}
 
 
@@ -100,16 +95,10 @@ class BookletIndexPage(SectionPage):
         booklets = annotate_downloads(
             public_pages(BookletPage.objects.child_of(self).live())
         ).select_related("category", "cover", "document")
-        # The four renditions each cover prints, in one query: Wagtail finds
-        # them there instead of reading (and writing back) the renditions
-        # cache once a cover.
-        renditions = get_image_model().get_rendition_model().objects
-        booklets = booklets.prefetch_related(
-            Prefetch(
-                "cover__renditions",
-                queryset=renditions.filter(filter_spec__in=LIST_COVER_SPECS),
-            )
-        )
+        # The covers' renditions in one query: Wagtail finds the list's four
+        # there instead of reading (and writing back) the renditions cache
+        # once a cover.
+        booklets = booklets.prefetch_related("cover__renditions")
         categories = IndustryCategory.objects.filter(pk__in=booklets.values("category"))
         slug = request.GET.get("category", "")
         category = categories.filter(slug=slug).first() if slug else None
